@@ -1,0 +1,57 @@
+// server: the daemon's top level. It owns the worker threads, the acceptor
+// and the signal handling, and runs the shutdown sequence: close the
+// acceptor, ask every session for `BYE shutdown` after its queue, wait for
+// them (bounded by shutdown_timeout), then stop the threads.
+//
+// Threading: the acceptor, the signal set and the timers live on worker 0;
+// accepted sockets are handed round-robin to the workers, which own them.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <vector>
+
+#include "chatbus/config.hpp"
+
+namespace chatbus {
+
+class Broker;
+class Worker;
+
+class Server {
+ public:
+  /// Builds the workers and binds the listening socket (throws on failure).
+  explicit Server(const Config& config);
+  ~Server();
+
+  /// Runs until a shutdown completes; returns the process exit code.
+  int run();
+
+  /// The bound address, with the real port when port 0 was asked for.
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+ private:
+  void accept_next();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void set_socket_options(boost::asio::ip::tcp::socket& socket) const;
+  void begin_shutdown();
+  void on_worker_empty();
+  void finish_shutdown();
+  void schedule_topic_sweep();
+
+  std::vector<std::unique_ptr<Worker>> workers_;  ///< the I/O threads
+  std::unique_ptr<Broker> broker_;                ///< state shared by sessions
+  boost::asio::ip::tcp::acceptor acceptor_;       ///< listening socket, on worker 0
+  boost::asio::signal_set signals_;               ///< SIGTERM, SIGINT
+  boost::asio::steady_timer accept_retry_;        ///< back-off after EMFILE
+  boost::asio::steady_timer topic_sweep_;         ///< forgets idle topics
+  boost::asio::steady_timer shutdown_deadline_;   ///< bounds the shutdown
+  std::size_t next_worker_ = 0;                   ///< round-robin hand-out
+  std::size_t workers_busy_ = 0;                  ///< workers with sessions left, in shutdown
+  bool shutting_down_ = false;                    ///< a shutdown has begun
+  bool descriptor_warning_logged_ = false;        ///< EMFILE logged once per episode
+};
+
+}  // namespace chatbus

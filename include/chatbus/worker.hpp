@@ -1,0 +1,86 @@
+// worker: one I/O thread with its own io_context, the sessions it owns, and
+// the mailbox through which other threads hand it deliveries.
+//
+// Threading: everything but mailbox() and context() is called on the
+// worker's own thread. A session never migrates between workers.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "chatbus/mailbox.hpp"
+
+namespace chatbus {
+
+class Broker;
+class Session;
+
+class Worker {
+ public:
+  /// Size of the buffer every session of this worker reads into.
+  static constexpr std::size_t read_buffer_size = 64 * 1024;
+
+  explicit Worker(unsigned index);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  /// Second step of construction: the broker needs every worker's mailbox.
+  void attach(Broker& broker) { broker_ = &broker; }
+
+  unsigned index() const { return index_; }
+  boost::asio::io_context& context() { return context_; }
+  Mailbox& mailbox() { return mailbox_; }
+
+  /// Runs the io_context on a new thread until stop().
+  void start();
+  void stop();
+  void join();
+
+  /// Own thread: takes a freshly accepted connection.
+  void adopt(boost::asio::ip::tcp::socket socket, bool admitted);
+
+  /// Own thread: hands every queued delivery to its session, in order.
+  void drain_mailbox();
+
+  /// Own thread: lets go of a destroyed session once every delivery queued
+  /// to it before it left the router has been drained.
+  void retire(Session& session);
+
+  /// Own thread: scratch space for one read, shared by all sessions.
+  std::span<char> read_buffer() { return read_buffer_; }
+
+  /// Own thread: BYE <reason> to every session (after what is queued).
+  /// `on_empty` runs on this thread once the last session is gone.
+  void close_all(std::string_view reason, std::function<void()> on_empty);
+
+  /// Own thread: closes every remaining session at once.
+  void destroy_all();
+
+ private:
+  void check_empty();
+
+  const unsigned index_;                      ///< position among the workers
+  boost::asio::io_context context_;           ///< this thread's event loop
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      work_guard_;                            ///< keeps run() going while idle
+  Mailbox mailbox_;                           ///< deliveries from other threads
+  Broker* broker_ = nullptr;                  ///< set by attach()
+  std::thread thread_;                        ///< runs context_
+  std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  ///< owned sessions
+  std::vector<Delivery> batch_;               ///< drain scratch
+  std::vector<char> read_buffer_;             ///< shared read scratch
+  std::function<void()> on_empty_;            ///< pending close_all callback
+  bool draining_ = false;                     ///< guards against re-entrant drains
+  bool closing_all_ = false;                  ///< shutdown began: close newcomers
+};
+
+}  // namespace chatbus

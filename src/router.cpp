@@ -1,0 +1,143 @@
+#include "chatbus/router.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+
+#include "chatbus/subscriber.hpp"
+
+namespace chatbus {
+namespace {
+
+void erase_one(std::vector<Subscriber*>& subscribers, Subscriber* subscriber) {
+  const auto it = std::find(subscribers.begin(), subscribers.end(), subscriber);
+  assert(it != subscribers.end());
+  if (it == subscribers.end()) return;
+  // Order among subscribers does not matter; order of messages does, and
+  // that is kept by the mailboxes.
+  *it = subscribers.back();
+  subscribers.pop_back();
+}
+
+}  // namespace
+
+Router::Router(std::vector<Mailbox*> mailboxes, Clock::duration topic_ttl,
+               std::function<Clock::time_point()> now)
+    : mailboxes_(std::move(mailboxes)),
+      topic_ttl_(topic_ttl),
+      now_(std::move(now)),
+      batches_(mailboxes_.size()) {
+  assert(mailboxes_.size() <= max_workers);
+}
+
+void Router::subscribe(Subscriber& subscriber, TopicKind kind, std::string_view target) {
+  std::lock_guard lock(mutex_);
+  if (kind == TopicKind::pattern) {
+    auto it = patterns_.find(pattern_prefix(target));
+    if (it == patterns_.end()) {
+      it = patterns_.emplace(std::string(pattern_prefix(target)), std::vector<Subscriber*>()).first;
+    }
+    it->second.push_back(&subscriber);
+    return;
+  }
+  auto it = topics_.find(target);
+  if (it == topics_.end()) it = topics_.emplace(std::string(target), TopicEntry{}).first;
+  it->second.subscribers.push_back(&subscriber);
+}
+
+void Router::unsubscribe(Subscriber& subscriber, TopicKind kind, std::string_view target) {
+  std::lock_guard lock(mutex_);
+  if (kind == TopicKind::pattern) {
+    const auto it = patterns_.find(pattern_prefix(target));
+    assert(it != patterns_.end());
+    if (it == patterns_.end()) return;
+    erase_one(it->second, &subscriber);
+    if (it->second.empty()) patterns_.erase(it);
+    return;
+  }
+  const auto it = topics_.find(target);
+  assert(it != topics_.end());
+  if (it == topics_.end()) return;
+  erase_one(it->second.subscribers, &subscriber);
+  if (it->second.subscribers.empty()) {
+    // Keep the counter for topic_ttl so a subscriber that comes back soon
+    // sees the gap; with no ttl there is nothing to keep.
+    if (topic_ttl_ <= Clock::duration::zero()) {
+      topics_.erase(it);
+    } else {
+      it->second.last_active = now_();
+    }
+  }
+}
+
+std::uint64_t Router::next_seq(std::string_view topic, Clock::time_point now) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) {
+    if (topic_ttl_ <= Clock::duration::zero()) return 1;  // forgotten at once
+    it = topics_.emplace(std::string(topic), TopicEntry{}).first;
+  }
+  it->second.last_active = now;
+  return ++it->second.last_seq;
+}
+
+std::size_t Router::publish(std::string_view topic, std::string_view json) {
+  std::size_t queued = 0;
+  std::array<unsigned, max_workers> to_wake;
+  std::size_t wake_count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto message = std::make_shared<const Message>(topic, next_seq(topic, now_()), json);
+    if (const auto it = topics_.find(topic); it != topics_.end()) {
+      fan_out(it->second.subscribers, message, queued);
+    }
+    if (!patterns_.empty()) fan_out_patterns(topic, message, queued);
+    for (unsigned worker = 0; worker < batches_.size(); ++worker) {
+      if (mailboxes_[worker]->push(batches_[worker])) to_wake[wake_count++] = worker;
+    }
+  }
+  for (std::size_t i = 0; i < wake_count; ++i) mailboxes_[to_wake[i]]->wake();
+  return queued;
+}
+
+void Router::fan_out(const std::vector<Subscriber*>& subscribers, const MessagePtr& message,
+                     std::size_t& queued) {
+  const std::size_t bytes = message->line().size();
+  for (Subscriber* subscriber : subscribers) {
+    const bool fits = subscriber->flow().try_reserve(bytes);
+    queued += fits ? 1 : 0;
+    batches_[subscriber->worker()].push_back(
+        {subscriber, message, fits ? Delivery::Kind::queued : Delivery::Kind::skipped});
+  }
+}
+
+void Router::fan_out_patterns(std::string_view topic, const MessagePtr& message,
+                              std::size_t& queued) {
+  // A pattern's prefix is empty or ends in ':', so only the topic's prefixes
+  // that end at a ':' can match: look up each of them, and the empty one.
+  const auto match = [&](std::string_view prefix) {
+    if (const auto it = patterns_.find(prefix); it != patterns_.end()) {
+      fan_out(it->second, message, queued);
+    }
+  };
+  match(std::string_view());
+  for (auto colon = topic.find(':'); colon != std::string_view::npos;
+       colon = topic.find(':', colon + 1)) {
+    match(topic.substr(0, colon + 1));
+  }
+}
+
+std::size_t Router::forget_idle_topics() {
+  std::lock_guard lock(mutex_);
+  const auto now = now_();
+  return std::erase_if(topics_, [&](const auto& item) {
+    const TopicEntry& entry = item.second;
+    return entry.subscribers.empty() && now - entry.last_active >= topic_ttl_;
+  });
+}
+
+std::size_t Router::topic_count() {
+  std::lock_guard lock(mutex_);
+  return topics_.size();
+}
+
+}  // namespace chatbus

@@ -1,0 +1,202 @@
+#include "chatbus/server.hpp"
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "chatbus/broker.hpp"
+#include "chatbus/worker.hpp"
+
+namespace chatbus {
+namespace {
+
+unsigned thread_count(const Config& config) {
+  if (config.threads > 0) return config.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::vector<std::unique_ptr<Worker>> make_workers(unsigned count) {
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(i));
+  return workers;
+}
+
+std::vector<Mailbox*> mailboxes_of(const std::vector<std::unique_ptr<Worker>>& workers) {
+  std::vector<Mailbox*> mailboxes;
+  for (const auto& worker : workers) mailboxes.push_back(&worker->mailbox());
+  return mailboxes;
+}
+
+boost::asio::ip::tcp::endpoint listen_endpoint(const Config& config) {
+  return {boost::asio::ip::make_address(config.bind), config.port};
+}
+
+}  // namespace
+
+Server::Server(const Config& config)
+    : workers_(make_workers(thread_count(config))),
+      broker_(std::make_unique<Broker>(config, mailboxes_of(workers_))),
+      acceptor_(workers_[0]->context()),
+      signals_(workers_[0]->context(), SIGTERM, SIGINT),
+      accept_retry_(workers_[0]->context()),
+      topic_sweep_(workers_[0]->context()),
+      shutdown_deadline_(workers_[0]->context()) {
+  for (auto& worker : workers_) worker->attach(*broker_);
+  const auto endpoint = listen_endpoint(config);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+}
+
+Server::~Server() {
+  for (auto& worker : workers_) worker->stop();
+  for (auto& worker : workers_) worker->join();
+}
+
+boost::asio::ip::tcp::endpoint Server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+int Server::run() {
+  const auto endpoint = local_endpoint();
+  spdlog::info("chatbusd node {} with {} I/O thread(s)", broker_->node_id(), workers_.size());
+  spdlog::info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
+  signals_.async_wait([this](boost::system::error_code ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("signal {} received: shutting down", signal_number);
+    begin_shutdown();
+  });
+  accept_next();
+  schedule_topic_sweep();
+  for (auto& worker : workers_) worker->start();
+  for (auto& worker : workers_) worker->join();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+void Server::accept_next() {
+  Worker& target = *workers_[next_worker_];
+  next_worker_ = (next_worker_ + 1) % workers_.size();
+  acceptor_.async_accept(target.context(),
+                         [this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                           on_accept(ec, std::move(socket));
+                         });
+}
+
+void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+  if (shutting_down_ || ec == boost::asio::error::operation_aborted) return;
+  if (ec == boost::asio::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+      ec.value() == ENOMEM) {
+    // Out of descriptors or memory: accepting again at once would spin.
+    // Back off, and say so once until an accept succeeds again.
+    if (!descriptor_warning_logged_) {
+      spdlog::warn("accept failed: {}; retrying every 100 ms", ec.message());
+      descriptor_warning_logged_ = true;
+    }
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+      if (!wait_ec && !shutting_down_) accept_next();
+    });
+    return;
+  }
+  if (ec) {
+    spdlog::debug("accept failed: {}", ec.message());
+    accept_next();
+    return;
+  }
+  if (descriptor_warning_logged_) {
+    spdlog::info("accepting connections again");
+    descriptor_warning_logged_ = false;
+  }
+  set_socket_options(socket);
+  const bool admitted = broker_->admit_connection();
+  // The socket already belongs to the target worker's io_context.
+  auto& context = static_cast<boost::asio::io_context&>(socket.get_executor().context());
+  for (auto& worker : workers_) {
+    if (&worker->context() != &context) continue;
+    Worker* owner = worker.get();
+    boost::asio::post(context, [owner, admitted, s = std::move(socket)]() mutable {
+      owner->adopt(std::move(s), admitted);
+    });
+    break;
+  }
+  accept_next();
+}
+
+void Server::set_socket_options(boost::asio::ip::tcp::socket& socket) const {
+  boost::system::error_code ec;
+  socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+  const auto keepalive = std::chrono::duration_cast<std::chrono::seconds>(broker_->config().tcp_keepalive);
+  if (keepalive.count() <= 0) return;
+  socket.set_option(boost::asio::socket_base::keep_alive(true), ec);
+  const int fd = socket.native_handle();
+  const int idle = static_cast<int>(std::max<std::int64_t>(1, keepalive.count()));
+  const int interval = std::max(1, idle / 3);
+  const int probes = 3;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
+
+void Server::begin_shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  accept_retry_.cancel();
+  topic_sweep_.cancel();
+  // A second signal skips the wait for clients.
+  signals_.async_wait([this](boost::system::error_code wait_ec, int) {
+    if (!wait_ec) finish_shutdown();
+  });
+  shutdown_deadline_.expires_after(broker_->config().shutdown_timeout);
+  shutdown_deadline_.async_wait([this](boost::system::error_code wait_ec) {
+    if (wait_ec) return;
+    spdlog::warn("shutdown_timeout reached: closing the remaining connections");
+    finish_shutdown();
+  });
+  workers_busy_ = workers_.size();
+  Worker& coordinator = *workers_[0];
+  for (auto& worker : workers_) {
+    Worker* w = worker.get();
+    boost::asio::post(w->context(), [this, w, &coordinator] {
+      w->close_all("shutdown", [this, &coordinator] {
+        boost::asio::post(coordinator.context(), [this] { on_worker_empty(); });
+      });
+    });
+  }
+}
+
+void Server::on_worker_empty() {
+  if (--workers_busy_ == 0) finish_shutdown();
+}
+
+void Server::finish_shutdown() {
+  shutdown_deadline_.cancel();
+  signals_.cancel();
+  for (auto& worker : workers_) {
+    Worker* w = worker.get();
+    // destroy_all runs on each worker's own thread, then the thread stops.
+    boost::asio::post(w->context(), [w] {
+      w->destroy_all();
+      w->stop();
+    });
+  }
+}
+
+void Server::schedule_topic_sweep() {
+  const auto ttl = broker_->config().topic_ttl;
+  if (ttl.count() <= 0) return;
+  const auto period = std::clamp<Config::duration>(ttl / 4, std::chrono::seconds(1), std::chrono::seconds(60));
+  topic_sweep_.expires_after(period);
+  topic_sweep_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    const std::size_t forgotten = broker_->router().forget_idle_topics();
+    if (forgotten > 0) spdlog::debug("forgot {} idle topic(s)", forgotten);
+    schedule_topic_sweep();
+  });
+}
+
+}  // namespace chatbus

@@ -1,0 +1,209 @@
+// Session lifecycle and input: start, reading, framing, closing.
+#include "chatbus/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "chatbus/broker.hpp"
+#include "chatbus/worker.hpp"
+
+namespace chatbus {
+namespace {
+
+/// How many full read buffers one readiness event may consume before the
+/// session yields to the others on its thread.
+constexpr int max_reads_per_turn = 4;
+
+/// How long a closed connection keeps discarding input after its BYE.
+constexpr auto linger_time = std::chrono::seconds(5);
+
+std::string peer_of(const boost::asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown peer";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+Session::Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitted)
+    : Subscriber(worker.index(), broker.config().max_pending),
+      worker_(worker),
+      broker_(broker),
+      socket_(std::move(socket)),
+      admitted_(admitted),
+      id_(broker.next_connection_id()),
+      framer_(broker.config().max_line),
+      connected_at_(Clock::now()),
+      last_input_at_(connected_at_),
+      authenticated_(!broker.auth_required()) {}
+
+Session::~Session() = default;
+
+void Session::start() {
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  if (ec) {
+    destroy("socket error: " + ec.message());
+    return;
+  }
+  if (!admitted_) {
+    spdlog::warn("connection {} from {} refused: max_connections ({}) reached", id_,
+                 peer_of(socket_), broker_.config().max_connections);
+    close("overloaded");
+    return;
+  }
+  spdlog::info("connection {} from {}", id_, peer_of(socket_));
+  wait_readable();
+  update_timer();
+}
+
+void Session::wait_readable() {
+  if (reading_ || input_closed_ || state_ == State::closed) return;
+  reading_ = true;
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
+    self->reading_ = false;
+    if (self->state_ == State::closed || ec == boost::asio::error::operation_aborted) return;
+    if (ec) {
+      self->destroy("read error: " + ec.message());
+      return;
+    }
+    self->on_readable();
+  });
+}
+
+void Session::on_readable() {
+  const std::span<char> buffer = worker_.read_buffer();
+  bool more_waiting = false;
+  for (int round = 0; round < max_reads_per_turn && state_ != State::closed; ++round) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), ec);
+    if (ec == boost::asio::error::would_block) break;
+    if (ec == boost::asio::error::eof) {
+      handle_end_of_input();
+      return;
+    }
+    if (ec) {
+      destroy("read error: " + ec.message());
+      return;
+    }
+    last_input_at_ = Clock::now();
+    handle_input(std::string_view(buffer.data(), n));
+    // A short read emptied the socket; a new arrival raises a new event.
+    more_waiting = n == buffer.size();
+    if (!more_waiting) break;
+  }
+  flush();
+  if (state_ == State::closed) return;
+  if (state_ == State::open && flow().over_limit()) {
+    read_paused_ = true;  // our own output is backed up: resumed by the writer
+    return;
+  }
+  if (more_waiting) {
+    // Data is still there, so no new readiness event would come: come back
+    // after the other sessions of this thread had their turn.
+    reading_ = true;  // the posted turn counts as the pending read
+    boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->reading_ = false;
+      if (self->state_ != State::closed) self->on_readable();
+    });
+    return;
+  }
+  wait_readable();
+}
+
+void Session::handle_input(std::string_view data) {
+  if (state_ != State::open) return;  // closing: input is discarded
+  framer_.feed(data, [this](FrameKind kind, std::string_view line) { return handle_frame(kind, line); });
+  if (!framer_.mid_line()) framer_.release_memory();
+}
+
+bool Session::handle_frame(FrameKind kind, std::string_view line) {
+  if (kind == FrameKind::too_long) {
+    reply_error(ErrorCode::line_too_long,
+                "line longer than max_line (" + std::to_string(broker_.config().max_line) +
+                    " bytes including LF); it was discarded");
+    return state_ == State::open;
+  }
+  if (is_blank_line(line)) return true;
+  return dispatch(line);
+}
+
+void Session::handle_end_of_input() {
+  input_closed_ = true;
+  if (state_ == State::open) {
+    // An unterminated last line is still a command.
+    framer_.finish([this](FrameKind kind, std::string_view line) { return handle_frame(kind, line); });
+    flush();
+    if (state_ == State::open) {
+      // Half-closed: keep delivering until the peer goes away; notice that
+      // through socket errors (a failed write or a keepalive probe).
+      socket_.async_wait(tcp::socket::wait_error, [self = shared_from_this()](boost::system::error_code ec) {
+        if (self->state_ == State::closed || ec == boost::asio::error::operation_aborted) return;
+        self->destroy("connection lost");
+      });
+    }
+    return;
+  }
+  if (state_ == State::lingering) destroy(bye_reason_);
+}
+
+void Session::close(std::string_view reason, bool discard_queue) {
+  if (state_ != State::open) return;
+  // Leave the router first, then drain this thread's mailbox: every message
+  // published to us before we left (and acknowledged to its publisher) is
+  // then queued, ahead of the BYE.
+  leave_router();
+  worker_.drain_mailbox();
+  state_ = State::closing;
+  bye_reason_ = reason;
+  if (discard_queue) {
+    flow().release(queue_.discard_unstarted());
+    dropped_.clear();
+  } else if (!dropped_.empty()) {
+    report_drops();
+  }
+  queue_text([&](std::string& out) { append_bye(out, reason); });
+  linger_until_ = Clock::now() + broker_.config().slow_consumer_timeout;
+  update_timer();
+  flush();
+}
+
+void Session::finish_closing() {
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  state_ = State::lingering;
+  if (input_closed_ || ec) {
+    destroy(bye_reason_);
+    return;
+  }
+  // Keep reading (and discarding) so the peer gets every reply instead of a
+  // reset for unread input.
+  linger_until_ = Clock::now() + linger_time;
+  wait_readable();
+  update_timer();
+}
+
+void Session::destroy(std::string_view reason) {
+  if (state_ == State::closed) return;
+  leave_router();
+  state_ = State::closed;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  if (timer_) timer_->cancel();
+  spdlog::info("connection {} closed: {} ({} published, {} delivered)", id_,
+               bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
+  if (admitted_) broker_.leave_connection();
+  worker_.retire(*this);
+}
+
+void Session::leave_router() {
+  Router& router = broker_.router();
+  for (const std::string& target : subscriptions_) {
+    router.unsubscribe(*this, target.back() == '*' ? TopicKind::pattern : TopicKind::topic, target);
+  }
+  subscriptions_.clear();
+  subscriptions_.shrink_to_fit();
+}
+
+}  // namespace chatbus

@@ -1,0 +1,140 @@
+// Session commands: one handler per verb of PROTOCOL.md.
+#include <algorithm>
+
+#include "chatbus/broker.hpp"
+#include "chatbus/notify_message.hpp"
+#include "chatbus/session.hpp"
+
+namespace chatbus {
+namespace {
+
+std::string_view usage_of(Verb verb) {
+  switch (verb) {
+    case Verb::hello: return "HELLO takes no arguments";
+    case Verb::quit: return "QUIT takes no arguments";
+    case Verb::auth: return "usage: AUTH <token>";
+    case Verb::sub: return "usage: SUB <topic|pattern>";
+    case Verb::unsub: return "usage: UNSUB <topic|pattern>";
+    case Verb::pub: return "usage: PUB <topic> <json>";
+    case Verb::ping: return "usage: PING [text]";
+    case Verb::unknown: break;
+  }
+  return "unknown command; the commands are HELLO AUTH SUB UNSUB PUB PING QUIT";
+}
+
+/// Commands allowed before AUTH when tokens are configured.
+bool allowed_unauthenticated(Verb verb) {
+  return verb == Verb::hello || verb == Verb::ping || verb == Verb::quit || verb == Verb::auth;
+}
+
+PayloadSchema schema_for(std::string_view topic, bool strict) {
+  if (!is_chat_stream(topic)) return PayloadSchema::any_object;
+  return strict ? PayloadSchema::chat_stream_strict : PayloadSchema::chat_stream;
+}
+
+}  // namespace
+
+bool Session::dispatch(std::string_view line) {
+  const Command command = parse_command(line);
+  if (!authenticated_ && !allowed_unauthenticated(command.verb)) {
+    reply_error(ErrorCode::unauthorized, "authenticate first with AUTH <token>");
+  } else if (!command.well_formed) {
+    reply_error(ErrorCode::bad_command, usage_of(command.verb));
+  } else {
+    switch (command.verb) {
+      case Verb::hello: do_hello(); break;
+      case Verb::auth: do_auth(command); break;
+      case Verb::sub: do_sub(command); break;
+      case Verb::unsub: do_unsub(command); break;
+      case Verb::pub: do_pub(command); break;
+      case Verb::ping:
+        reply([&](std::string& out) { append_pong(out, command.text); });
+        break;
+      case Verb::quit:
+        reply([](std::string& out) { append_ok(out); });
+        close("quit");
+        break;
+      case Verb::unknown: break;  // not well formed, answered above
+    }
+  }
+  return state_ == State::open;
+}
+
+void Session::reply_error(ErrorCode code, std::string_view message) {
+  queue_text([&](std::string& out) { append_err(out, code, message); });
+  ++bad_lines_in_a_row_;
+  const unsigned limit = broker_.config().max_bad_lines;
+  if (limit > 0 && bad_lines_in_a_row_ >= limit) close("protocol_error");
+}
+
+void Session::do_hello() {
+  reply([&](std::string& out) { out.append(broker_.hello_reply()); });
+}
+
+void Session::do_auth(const Command& command) {
+  if (!broker_.auth_required() || broker_.token_accepted(command.argument)) {
+    authenticated_ = true;
+    reply([](std::string& out) { append_ok(out); });
+    return;
+  }
+  // An earlier successful AUTH stays in force.
+  reply_error(ErrorCode::unauthorized, "invalid token");
+}
+
+void Session::do_sub(const Command& command) {
+  const TopicKind kind = parse_topic_or_pattern(command.argument, canonical_);
+  if (kind == TopicKind::invalid) {
+    reply_error(ErrorCode::bad_topic, bad_topic_reason(command.argument));
+    return;
+  }
+  const auto it = std::lower_bound(subscriptions_.begin(), subscriptions_.end(), canonical_);
+  if (it == subscriptions_.end() || *it != canonical_) {
+    const std::size_t limit = broker_.config().max_subs;
+    if (subscriptions_.size() >= limit) {
+      reply_error(ErrorCode::too_many_subscriptions,
+                  "at most " + std::to_string(limit) + " subscriptions per connection");
+      return;
+    }
+    subscriptions_.insert(it, canonical_);
+    broker_.router().subscribe(*this, kind, canonical_);
+  }
+  reply([&](std::string& out) { append_ok(out, canonical_); });
+}
+
+void Session::do_unsub(const Command& command) {
+  const TopicKind kind = parse_topic_or_pattern(command.argument, canonical_);
+  if (kind == TopicKind::invalid) {
+    reply_error(ErrorCode::bad_topic, bad_topic_reason(command.argument));
+    return;
+  }
+  const auto it = std::lower_bound(subscriptions_.begin(), subscriptions_.end(), canonical_);
+  if (it == subscriptions_.end() || *it != canonical_) {
+    reply_error(ErrorCode::not_subscribed, "not subscribed to " + canonical_);
+    return;
+  }
+  broker_.router().unsubscribe(*this, kind, canonical_);
+  subscriptions_.erase(it);
+  reply([&](std::string& out) { append_ok(out, canonical_); });
+}
+
+void Session::do_pub(const Command& command) {
+  const TopicKind kind = parse_topic_or_pattern(command.argument, canonical_);
+  if (kind != TopicKind::topic) {
+    reply_error(ErrorCode::bad_topic, kind == TopicKind::pattern
+                                          ? std::string_view("PUB takes a topic, not a pattern")
+                                          : bad_topic_reason(command.argument));
+    return;
+  }
+  payload_.clear();
+  const std::string problem = canonicalize_payload(
+      command.text, schema_for(canonical_, broker_.config().strict_payloads), payload_);
+  if (!problem.empty()) {
+    reply_error(ErrorCode::bad_payload, problem);
+    return;
+  }
+  const std::size_t queued = broker_.router().publish(canonical_, payload_);
+  ++messages_in_;
+  reply([&](std::string& out) { append_ok(out, static_cast<std::uint64_t>(queued)); });
+}
+
+}  // namespace chatbus

@@ -1,0 +1,180 @@
+// Session output: deliveries, the write path, flow control and deadlines.
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "chatbus/broker.hpp"
+#include "chatbus/session.hpp"
+#include "chatbus/worker.hpp"
+
+namespace chatbus {
+
+void Session::deliver(MessagePtr message) {
+  if (state_ != State::open) {
+    flow().release(message->line().size());
+    return;
+  }
+  queue_.push(std::move(message));
+  ++messages_out_;
+  schedule_flush();
+}
+
+void Session::skip(const MessagePtr& message) {
+  if (state_ != State::open) return;
+  const auto it = dropped_.find(message->topic());
+  if (it != dropped_.end()) {
+    ++it->second;
+  } else {
+    dropped_.emplace(std::string(message->topic()), 1);
+  }
+  if (!flow().overflowed()) {
+    // Decided just before the overflow ended and the drops were reported:
+    // report this one now, still ahead of any newer MSG of its topic.
+    report_drops();
+    schedule_flush();
+    return;
+  }
+  if (!over_limit_) note_over_limit();
+}
+
+void Session::note_over_limit() {
+  over_limit_ = true;
+  over_limit_since_ = Clock::now();
+  update_timer();
+}
+
+void Session::report_drops() {
+  for (const auto& [topic, count] : dropped_) {
+    queue_text([&](std::string& out) { append_dropped(out, topic, count); });
+  }
+  dropped_.clear();
+  flow().resume();
+}
+
+void Session::schedule_flush() {
+  if (flush_scheduled_ || writing_) return;
+  flush_scheduled_ = true;
+  // Deferred so that everything queued during this turn of the event loop
+  // goes out in one gathered write.
+  boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->flush_scheduled_ = false;
+    self->flush();
+  });
+}
+
+void Session::flush() {
+  if (writing_ || state_ == State::closed) return;
+  OutboundQueue::Gather buffers;
+  while (!queue_.empty()) {
+    const std::size_t count = queue_.gather(buffers);
+    const std::span<const boost::asio::const_buffer> batch(buffers.data(), count);
+    boost::system::error_code ec;
+    const std::size_t written = socket_.write_some(batch, ec);
+    if (ec && ec != boost::asio::error::would_block) {
+      destroy("write error: " + ec.message());
+      return;
+    }
+    queue_.consume(written);
+    flow().release(written);
+    if (ec || written < boost::asio::buffer_size(batch)) {
+      // The socket is full: wait until it takes more.
+      writing_ = true;
+      socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code wait_ec) {
+        self->writing_ = false;
+        if (self->state_ == State::closed || wait_ec == boost::asio::error::operation_aborted) return;
+        if (wait_ec) {
+          self->destroy("write error: " + wait_ec.message());
+          return;
+        }
+        self->flush();
+      });
+      after_write_progress();
+      return;
+    }
+  }
+  after_write_progress();
+}
+
+void Session::after_write_progress() {
+  if (state_ == State::closed) return;
+  if (flow().drained()) {
+    if (over_limit_) {
+      over_limit_ = false;
+      update_timer();
+    }
+    if (flow().overflowed() && state_ == State::open) {
+      report_drops();
+      schedule_flush();
+    }
+  }
+  if (queue_.empty()) {
+    queue_.release_memory();
+    if (state_ == State::closing) {
+      finish_closing();
+      return;
+    }
+  }
+  if (read_paused_ && !flow().over_limit()) {
+    read_paused_ = false;
+    wait_readable();
+  }
+}
+
+std::optional<Session::Clock::time_point> Session::next_deadline() const {
+  const Config& config = broker_.config();
+  std::optional<Clock::time_point> next;
+  const auto consider = [&](Clock::time_point t) {
+    if (!next || t < *next) next = t;
+  };
+  if (state_ == State::open) {
+    if (config.idle_timeout.count() > 0) consider(last_input_at_ + config.idle_timeout);
+    if (!authenticated_ && config.auth_timeout.count() > 0) consider(connected_at_ + config.auth_timeout);
+  }
+  if (over_limit_ && state_ != State::lingering) consider(over_limit_since_ + config.slow_consumer_timeout);
+  if (state_ == State::closing || state_ == State::lingering) consider(linger_until_);
+  return next;
+}
+
+void Session::update_timer() {
+  if (state_ == State::closed) return;
+  const auto next = next_deadline();
+  if (!next) return;  // a stale wake-up, if armed, finds nothing due
+  if (timer_ && timer_expiry_ <= *next && timer_expiry_ > Clock::now()) return;  // fires sooner
+  if (!timer_) timer_.emplace(socket_.get_executor());
+  timer_expiry_ = *next;
+  timer_->expires_at(*next);
+  timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->state_ == State::closed) return;
+    self->timer_expiry_ = {};
+    self->on_timer();
+  });
+}
+
+void Session::on_timer() {
+  const Config& config = broker_.config();
+  const auto now = Clock::now();
+  if ((state_ == State::closing || state_ == State::lingering) && now >= linger_until_) {
+    destroy(bye_reason_.empty() ? "closing timed out" : bye_reason_);
+    return;
+  }
+  if (over_limit_ && now >= over_limit_since_ + config.slow_consumer_timeout) {
+    if (state_ == State::open) {
+      close("slow_consumer", true);
+    } else {
+      destroy("slow_consumer");
+    }
+    return;
+  }
+  if (state_ == State::open && !authenticated_ && config.auth_timeout.count() > 0 &&
+      now >= connected_at_ + config.auth_timeout) {
+    close("auth_timeout");
+    return;
+  }
+  if (state_ == State::open && config.idle_timeout.count() > 0 &&
+      now >= last_input_at_ + config.idle_timeout) {
+    close("idle_timeout");
+    return;
+  }
+  update_timer();
+}
+
+}  // namespace chatbus

@@ -1,0 +1,107 @@
+#include "chatbus/worker.hpp"
+
+#include <boost/asio/post.hpp>
+#include <cassert>
+#include <spdlog/spdlog.h>
+
+#include "chatbus/broker.hpp"
+#include "chatbus/session.hpp"
+
+namespace chatbus {
+
+Worker::Worker(unsigned index)
+    : index_(index),
+      context_(1),  // one thread runs it: Asio can skip its internal locking
+      work_guard_(boost::asio::make_work_guard(context_)),
+      mailbox_([this] { boost::asio::post(context_, [this] { drain_mailbox(); }); }),
+      read_buffer_(read_buffer_size) {}
+
+Worker::~Worker() {
+  stop();
+  join();
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] {
+    try {
+      context_.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("worker {} stopped by an exception: {}", index_, e.what());
+      std::abort();
+    }
+  });
+}
+
+void Worker::stop() {
+  work_guard_.reset();
+  context_.stop();
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::adopt(boost::asio::ip::tcp::socket socket, bool admitted) {
+  assert(broker_ != nullptr);
+  auto session = std::make_shared<Session>(*this, *broker_, std::move(socket), admitted);
+  Session* key = session.get();
+  sessions_.emplace(key, session);
+  key->start();
+  if (closing_all_) key->close("shutdown");  // accepted just as shutdown began
+}
+
+void Worker::drain_mailbox() {
+  assert(!draining_);
+  draining_ = true;
+  mailbox_.take(batch_);
+  for (Delivery& delivery : batch_) {
+    switch (delivery.kind) {
+      case Delivery::Kind::queued:
+        static_cast<Session*>(delivery.target)->deliver(std::move(delivery.message));
+        break;
+      case Delivery::Kind::skipped:
+        static_cast<Session*>(delivery.target)->skip(delivery.message);
+        break;
+      case Delivery::Kind::retire:
+        sessions_.erase(static_cast<Session*>(delivery.target));
+        break;
+    }
+  }
+  batch_.clear();
+  draining_ = false;
+  check_empty();
+}
+
+void Worker::retire(Session& session) {
+  // The router pushed every earlier delivery for this session into this
+  // mailbox before the session left it, so the marker comes after them all.
+  if (mailbox_.push(Delivery{&session, nullptr, Delivery::Kind::retire})) mailbox_.wake();
+}
+
+void Worker::close_all(std::string_view reason, std::function<void()> on_empty) {
+  closing_all_ = true;
+  on_empty_ = std::move(on_empty);
+  // Copy: closing may retire sessions, which edits the registry.
+  std::vector<std::shared_ptr<Session>> sessions;
+  sessions.reserve(sessions_.size());
+  for (const auto& item : sessions_) sessions.push_back(item.second);
+  for (const auto& session : sessions) session->close(reason);
+  check_empty();
+}
+
+void Worker::destroy_all() {
+  std::vector<std::shared_ptr<Session>> sessions;
+  sessions.reserve(sessions_.size());
+  for (const auto& item : sessions_) sessions.push_back(item.second);
+  for (const auto& session : sessions) session->destroy("shutdown deadline");
+}
+
+void Worker::check_empty() {
+  if (on_empty_ && sessions_.empty()) {
+    auto callback = std::move(on_empty_);
+    on_empty_ = nullptr;
+    callback();
+  }
+}
+
+}  // namespace chatbus
