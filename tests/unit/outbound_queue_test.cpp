@@ -1,0 +1,93 @@
+#include "chatbus/outbound_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include "chatbus/flow_control.hpp"
+
+namespace chatbus {
+namespace {
+
+std::string gathered(const OutboundQueue& queue) {
+  OutboundQueue::Gather buffers;
+  const std::size_t count = queue.gather(buffers);
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out.append(static_cast<const char*>(buffers[i].data()), buffers[i].size());
+  }
+  return out;
+}
+
+TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
+  OutboundQueue queue;
+  queue.text_tail() += "OK\n";
+  queue.text_tail() += "PONG\n";
+  auto message = std::make_shared<const Message>("t", 1, "{}");
+  queue.push(message);
+  queue.text_tail() += "OK 1\n";
+  OutboundQueue::Gather buffers;
+  ASSERT_EQ(queue.gather(buffers), 3u);
+  EXPECT_EQ(buffers[1].data(), message->line().data());  // the very same bytes
+  EXPECT_EQ(gathered(queue), "OK\nPONG\nMSG t 1 {}\nOK 1\n");
+}
+
+TEST(OutboundQueue, ConsumeHandlesPartialWrites) {
+  OutboundQueue queue;
+  queue.text_tail() += "OK\n";
+  queue.push(std::make_shared<const Message>("t", 1, "{}"));
+  queue.consume(2);
+  EXPECT_EQ(gathered(queue), "\nMSG t 1 {}\n");
+  queue.consume(5);
+  EXPECT_EQ(gathered(queue), "t 1 {}\n");
+  queue.consume(7);
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(OutboundQueue, DiscardKeepsThePartlyWrittenHeadWhole) {
+  OutboundQueue queue;
+  queue.push(std::make_shared<const Message>("t", 1, "{}"));
+  queue.push(std::make_shared<const Message>("t", 2, "{}"));
+  queue.text_tail() += "OK\n";
+  queue.consume(3);
+  EXPECT_EQ(queue.discard_unstarted(), 14u);
+  EXPECT_EQ(gathered(queue), " t 1 {}\n");
+}
+
+TEST(OutboundQueue, DiscardOfAnUnstartedQueueDropsEverything) {
+  OutboundQueue queue;
+  queue.text_tail() += "OK\n";
+  EXPECT_EQ(queue.discard_unstarted(), 3u);
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(OutboundQueue, GatherIsBoundedPerWrite) {
+  OutboundQueue queue;
+  auto message = std::make_shared<const Message>("t", 1, "{}");
+  for (std::size_t i = 0; i < OutboundQueue::max_gather + 10; ++i) queue.push(message);
+  OutboundQueue::Gather buffers;
+  EXPECT_EQ(queue.gather(buffers), OutboundQueue::max_gather);
+}
+
+TEST(FlowControl, ReservesUntilTheLimitThenSkipsUntilResumed) {
+  FlowControl flow(100);
+  EXPECT_TRUE(flow.try_reserve(60));
+  EXPECT_FALSE(flow.try_reserve(60));
+  EXPECT_TRUE(flow.overflowed());
+  EXPECT_FALSE(flow.try_reserve(1));  // stays skipping while overflowed
+  flow.release(9);
+  EXPECT_FALSE(flow.drained());       // 51 is not below half of 100
+  flow.release(2);
+  EXPECT_TRUE(flow.drained());
+  flow.resume();
+  EXPECT_TRUE(flow.try_reserve(1));
+}
+
+TEST(FlowControl, RepliesAreAlwaysAddedAndMayPassTheLimit) {
+  FlowControl flow(10);
+  flow.add(25);
+  EXPECT_TRUE(flow.over_limit());
+  EXPECT_FALSE(flow.overflowed());
+  EXPECT_FALSE(flow.try_reserve(1));
+}
+
+}  // namespace
+}  // namespace chatbus
