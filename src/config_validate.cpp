@@ -1,0 +1,194 @@
+// config_validate: turns the raw option text CLI11 collected into a Config,
+// checking every value against its documented range. Each message names the
+// option and what it accepts, so the operator can fix the value without
+// reading --help. Auth tokens are secrets: they are never echoed.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <system_error>
+
+#include "chatbus/duration_size.hpp"
+#include "config_options.hpp"
+
+namespace chatbus::config_detail {
+namespace {
+
+/// Longest piece of a bad value echoed back; a huge env value stays one short line.
+constexpr std::size_t max_echo = 64;
+
+/// `text` in double quotes, control characters escaped, cut to max_echo bytes,
+/// so an error message is always a single readable line.
+std::string quoted(std::string_view text) {
+  constexpr char hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char c : text.substr(0, max_echo)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += text.size() > max_echo ? "\"..." : "\"";
+  return out;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+/// A plain unsigned decimal number with optional surrounding blanks.
+std::optional<std::uint64_t> parse_whole(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return std::nullopt;
+  text = text.substr(first, text.find_last_not_of(" \t") - first + 1);
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// The value in the option's base unit (count, bytes or milliseconds).
+std::optional<std::uint64_t> parse_in_unit(Unit unit, std::string_view text) {
+  if (unit == Unit::count) return parse_whole(text);
+  if (unit == Unit::size) return parse_size(text);
+  const auto duration = parse_duration(text);
+  if (!duration) return std::nullopt;
+  return static_cast<std::uint64_t>(duration->count());
+}
+
+const char* unit_noun(Unit unit) {
+  switch (unit) {
+    case Unit::count:
+      return "a whole number";
+    case Unit::size:
+      return "a size";
+    case Unit::duration:
+    case Unit::whole_seconds:
+      return "a duration";
+  }
+  return "a value";
+}
+
+std::string check_numeric(const NumericOption& option, const RawValue& raw, Config& config) {
+  if (!raw.given) return {};
+  const std::string lead = std::string("--") + option.name + ": " + quoted(raw.text);
+  const std::string expected = "; expected " + range_text(option);
+  const auto value = parse_in_unit(option.unit, raw.text);
+  if (!value) return lead + " is not " + unit_noun(option.unit) + expected;
+  if (option.unit == Unit::whole_seconds && *value % 1000 != 0) {
+    return lead + " is not a whole number of seconds" + expected;
+  }
+  if (*value < option.min || *value > option.max) return lead + " is out of range" + expected;
+  option.set(config, *value);
+  return {};
+}
+
+/// max_pending must hold at least one whole line, or a single MSG could never be queued.
+std::string check_pending_holds_line(const RawConfig& raw, const Config& config) {
+  if (config.max_pending >= config.max_line) return {};
+  const std::string pending = format_value(Unit::size, config.max_pending);
+  const std::string line = format_value(Unit::size, config.max_line);
+  if (raw.max_pending.given) {
+    return "--max-pending: " + quoted(raw.max_pending.text) + " is less than --max-line (" + line +
+           "); expected at least --max-line";
+  }
+  return "--max-line: " + quoted(raw.max_line.text) + " is more than --max-pending (" + pending +
+         ", the default); raise --max-pending too";
+}
+
+std::string check_bind(const RawValue& raw, Config& config) {
+  if (!raw.given) return {};
+  in6_addr address{};  // large enough for either family; only the verdict is used
+  if (inet_pton(AF_INET, raw.text.c_str(), &address) != 1 &&
+      inet_pton(AF_INET6, raw.text.c_str(), &address) != 1) {
+    return "--bind: " + quoted(raw.text) +
+           " is not an IP address; expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 "
+           "or ::";
+  }
+  config.bind = raw.text;
+  return {};
+}
+
+std::string check_log(const RawConfig& raw, Config& config) {
+  if (raw.log_level.given) {
+    const std::string level = lowercase(raw.log_level.text);
+    if (std::find(std::begin(log_levels), std::end(log_levels), level) == std::end(log_levels)) {
+      return "--log-level: " + quoted(raw.log_level.text) +
+             " is not a log level; expected one of trace, debug, info, warn, error, critical, off";
+    }
+    config.log_level = level;
+  }
+  if (raw.log_format.given) {
+    const std::string format = lowercase(raw.log_format.text);
+    if (format != "text" && format != "json") {
+      return "--log-format: " + quoted(raw.log_format.text) +
+             " is not a log format; expected text or json";
+    }
+    config.log_format = format == "json" ? LogFormat::json : LogFormat::text;
+  }
+  return {};
+}
+
+std::string check_strict(const RawValue& raw, Config& config) {
+  if (!raw.given) return {};
+  const std::string value = lowercase(raw.text);
+  if (value == "true" || value == "1" || value == "yes" || value == "on") {
+    config.strict_payloads = true;
+  } else if (value == "false" || value == "0" || value == "no" || value == "off") {
+    config.strict_payloads = false;
+  } else {
+    return "--strict-payloads: " + quoted(raw.text) +
+           " is not a boolean; expected true or false (also 1/0, yes/no, on/off)";
+  }
+  return {};
+}
+
+/// Splits every value on commas. A token is one AUTH argument, so it cannot
+/// hold a blank; control characters are refused as a likely paste accident.
+std::string check_tokens(const std::vector<std::string>& values, Config& config) {
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      const std::string_view token = std::string_view(value).substr(start, comma - start);
+      if (token.empty()) return "an --auth-token value is empty";
+      if (std::any_of(token.begin(), token.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+        return "an --auth-token value contains a blank or control character";
+      }
+      config.auth_tokens.emplace_back(token);
+      if (comma == value.size()) break;
+      start = comma + 1;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string validate(const RawConfig& raw, Config& config) {
+  std::string problem;
+  for (const NumericOption& option : numeric_options()) {
+    if (problem = check_numeric(option, raw.*option.raw, config); !problem.empty()) return problem;
+  }
+  if (problem = check_bind(raw.bind, config); !problem.empty()) return problem;
+  if (problem = check_strict(raw.strict_payloads, config); !problem.empty()) return problem;
+  if (problem = check_log(raw, config); !problem.empty()) return problem;
+  if (problem = check_tokens(raw.auth_tokens, config); !problem.empty()) return problem;
+  return check_pending_holds_line(raw, config);
+}
+
+}  // namespace chatbus::config_detail
