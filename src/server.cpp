@@ -79,13 +79,16 @@ int Server::run() {
 void Server::accept_next() {
   Worker& target = *workers_[next_worker_];
   next_worker_ = (next_worker_ + 1) % workers_.size();
+  // The socket is created on the target worker's io_context: it belongs to
+  // that worker from the start.
   acceptor_.async_accept(target.context(),
-                         [this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-                           on_accept(ec, std::move(socket));
+                         [this, &target](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                           on_accept(ec, std::move(socket), target);
                          });
 }
 
-void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket,
+                       Worker& target) {
   if (shutting_down_ || ec == boost::asio::error::operation_aborted) return;
   if (ec == boost::asio::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
       ec.value() == ENOMEM) {
@@ -112,16 +115,9 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   }
   set_socket_options(socket);
   const bool admitted = broker_->admit_connection();
-  // The socket already belongs to the target worker's io_context.
-  auto& context = static_cast<boost::asio::io_context&>(socket.get_executor().context());
-  for (auto& worker : workers_) {
-    if (&worker->context() != &context) continue;
-    Worker* owner = worker.get();
-    boost::asio::post(context, [owner, admitted, s = std::move(socket)]() mutable {
-      owner->adopt(std::move(s), admitted);
-    });
-    break;
-  }
+  boost::asio::post(target.context(), [&target, admitted, s = std::move(socket)]() mutable {
+    target.adopt(std::move(s), admitted);
+  });
   accept_next();
 }
 

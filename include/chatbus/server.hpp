@@ -34,7 +34,7 @@ class Server {
 
  private:
   void accept_next();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket, Worker& target);
   void set_socket_options(boost::asio::ip::tcp::socket& socket) const;
   void begin_shutdown();
   void on_worker_empty();
