@@ -41,7 +41,7 @@ const std::array<NumericOption, 13> options{{
    [](Config& c, std::uint64_t v) { c.max_line = static_cast<std::size_t>(v); }},
   {"max-pending", "Limits", Unit::size, kib, 4096 * mib, "SIZE",
    "Outbound bytes queued per connection before MSG lines are skipped (and DROPPED "
-   "sent later); at least --max-line",
+   "sent later)",
    &RawConfig::max_pending,
    [](const Config& c) -> std::uint64_t { return c.max_pending; },
    [](Config& c, std::uint64_t v) { c.max_pending = static_cast<std::size_t>(v); }},

@@ -96,19 +96,6 @@ std::string check_numeric(const NumericOption& option, const RawValue& raw, Conf
   return {};
 }
 
-/// max_pending must hold at least one whole line, or a single MSG could never be queued.
-std::string check_pending_holds_line(const RawConfig& raw, const Config& config) {
-  if (config.max_pending >= config.max_line) return {};
-  const std::string pending = format_value(Unit::size, config.max_pending);
-  const std::string line = format_value(Unit::size, config.max_line);
-  if (raw.max_pending.given) {
-    return "--max-pending: " + quoted(raw.max_pending.text) + " is less than --max-line (" + line +
-           "); expected at least --max-line";
-  }
-  return "--max-line: " + quoted(raw.max_line.text) + " is more than --max-pending (" + pending +
-         ", the default); raise --max-pending too";
-}
-
 std::string check_bind(const RawValue& raw, Config& config) {
   if (!raw.given) return {};
   in6_addr address{};  // large enough for either family; only the verdict is used
@@ -188,7 +175,7 @@ std::string validate(const RawConfig& raw, Config& config) {
   if (problem = check_strict(raw.strict_payloads, config); !problem.empty()) return problem;
   if (problem = check_log(raw, config); !problem.empty()) return problem;
   if (problem = check_tokens(raw.auth_tokens, config); !problem.empty()) return problem;
-  return check_pending_holds_line(raw, config);
+  return {};
 }
 
 }  // namespace chatbus::config_detail

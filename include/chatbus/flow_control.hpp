@@ -20,11 +20,12 @@ class FlowControl {
   explicit FlowControl(std::size_t limit) : limit_(limit) {}
 
   /// Router, any thread: reserves room for a MSG of `bytes`. Returns false
-  /// (skip it) while overflowed or when it would pass the limit, which
-  /// starts an overflow.
+  /// (skip it) while overflowed, or when the queue has already passed the
+  /// limit, which starts an overflow. A MSG that makes the queue pass the
+  /// limit is still queued, so any line reaches a reader that keeps up.
   bool try_reserve(std::size_t bytes) noexcept {
     if (overflowed_.load(std::memory_order_acquire)) return false;
-    if (queued_.load(std::memory_order_relaxed) + bytes > limit_) {
+    if (queued_.load(std::memory_order_relaxed) > limit_) {
       overflowed_.store(true, std::memory_order_release);
       return false;
     }

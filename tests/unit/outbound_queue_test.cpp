@@ -70,15 +70,24 @@ TEST(OutboundQueue, GatherIsBoundedPerWrite) {
 TEST(FlowControl, ReservesUntilTheLimitThenSkipsUntilResumed) {
   FlowControl flow(100);
   EXPECT_TRUE(flow.try_reserve(60));
-  EXPECT_FALSE(flow.try_reserve(60));
+  EXPECT_TRUE(flow.try_reserve(60));   // 60 has not passed 100: queued, now 120
+  EXPECT_FALSE(flow.overflowed());
+  EXPECT_FALSE(flow.try_reserve(1));   // 120 has passed it: skipped
   EXPECT_TRUE(flow.overflowed());
-  EXPECT_FALSE(flow.try_reserve(1));  // stays skipping while overflowed
-  flow.release(9);
-  EXPECT_FALSE(flow.drained());       // 51 is not below half of 100
+  flow.release(20);
+  EXPECT_FALSE(flow.try_reserve(1));   // stays skipping while overflowed
+  flow.release(49);
+  EXPECT_FALSE(flow.drained());        // 51 is not below half of 100
   flow.release(2);
   EXPECT_TRUE(flow.drained());
   flow.resume();
   EXPECT_TRUE(flow.try_reserve(1));
+}
+
+TEST(FlowControl, AMessageLargerThanTheLimitReachesAnEmptyQueue) {
+  FlowControl flow(10);
+  EXPECT_TRUE(flow.try_reserve(1000));
+  EXPECT_FALSE(flow.try_reserve(1));
 }
 
 TEST(FlowControl, RepliesAreAlwaysAddedAndMayPassTheLimit) {

@@ -158,14 +158,15 @@ TEST_F(RouterTest, OverflowingSubscriberIsSkippedAndNotCounted) {
   FakeSubscriber slow(0, 40), fast(0);
   sub(slow, "t");
   sub(fast, "t");
-  EXPECT_EQ(router_.publish("t", R"({"a":"0123456789"})"), 2u);  // 29 bytes fit in 40
-  EXPECT_EQ(router_.publish("t", R"({"a":"0123456789"})"), 1u);  // would pass 40
+  EXPECT_EQ(router_.publish("t", R"({"a":"0123456789"})"), 2u);  // 29 bytes queued
+  EXPECT_EQ(router_.publish("t", R"({"a":"0123456789"})"), 2u);  // 29 <= 40: queued, 58
+  EXPECT_EQ(router_.publish("t", R"({"a":"0123456789"})"), 1u);  // 58 passed 40: skipped
   EXPECT_TRUE(slow.flow().overflowed());
   EXPECT_EQ(router_.publish("t", "{}"), 1u);  // skipped until drained, even if small
   drain();
-  EXPECT_EQ(slow.received.size(), 1u);
+  EXPECT_EQ(slow.received.size(), 2u);
   EXPECT_EQ(slow.skipped, (std::vector<std::string>{"t", "t"}));
-  EXPECT_EQ(fast.received.size(), 3u);
+  EXPECT_EQ(fast.received.size(), 4u);
 }
 
 TEST_F(RouterTest, TopicCounterIsKeptForTheTtlAfterTheLastSubscriberLeft) {
