@@ -4,6 +4,7 @@
 #include "chatbus/broker.hpp"
 #include "chatbus/notify_message.hpp"
 #include "chatbus/session.hpp"
+#include "chatbus/worker.hpp"
 
 namespace chatbus {
 namespace {
@@ -134,6 +135,10 @@ void Session::do_pub(const Command& command) {
   }
   const std::size_t queued = broker_.router().publish(canonical_, payload_);
   ++messages_in_;
+  // Hand this thread's deliveries over now rather than at the posted drain:
+  // a publisher subscribed to its own topic then sees its MSG before the
+  // replies to the commands it pipelined after the PUB.
+  worker_.drain_mailbox();
   reply([&](std::string& out) { append_ok(out, static_cast<std::uint64_t>(queued)); });
 }
 
