@@ -12,7 +12,7 @@ WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
 COPY include include
 COPY src src
-RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHATBUS_BUILD_TESTS=OFF \
+RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHATBUS_BUILD_TESTS=OFF -DCHATBUS_BUILD_BENCH=OFF \
  && cmake --build build --target chatbusd \
  && strip build/chatbusd
 
