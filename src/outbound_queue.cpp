@@ -19,7 +19,7 @@ std::size_t OutboundQueue::gather(Gather& out) const {
   for (std::size_t i = head_; i < segments_.size() && count < out.size(); ++i) {
     const std::string_view bytes = segments_[i].bytes().substr(offset);
     offset = 0;
-    if (!bytes.empty()) out[count++] = boost::asio::const_buffer(bytes.data(), bytes.size());
+    if (!bytes.empty()) out[count++] = iovec{const_cast<char*>(bytes.data()), bytes.size()};
   }
   return count;
 }

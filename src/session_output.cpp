@@ -1,5 +1,8 @@
 // Session output: deliveries, the write path, flow control and deadlines.
+#include <sys/socket.h>
+
 #include <boost/asio/post.hpp>
+#include <cerrno>
 #include <spdlog/spdlog.h>
 
 #include "chatbus/broker.hpp"
@@ -66,32 +69,41 @@ void Session::flush() {
   OutboundQueue::Gather buffers;
   while (!queue_.empty()) {
     const std::size_t count = queue_.gather(buffers);
-    const std::span<const boost::asio::const_buffer> batch(buffers.data(), count);
-    boost::system::error_code ec;
-    const std::size_t written = socket_.write_some(batch, ec);
-    if (ec && ec != boost::asio::error::would_block) {
-      destroy("write error: " + ec.message());
+    std::size_t offered = 0;
+    for (std::size_t i = 0; i < count; ++i) offered += buffers[i].iov_len;
+    msghdr message{};
+    message.msg_iov = buffers.data();
+    message.msg_iovlen = count;
+    // MSG_NOSIGNAL: a vanished peer is an error code, not a SIGPIPE.
+    const ssize_t sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      destroy("write error: " + boost::system::error_code(errno, boost::system::system_category()).message());
       return;
     }
+    const std::size_t written = sent < 0 ? 0 : static_cast<std::size_t>(sent);
     queue_.consume(written);
     flow().release(written);
-    if (ec || written < boost::asio::buffer_size(batch)) {
-      // The socket is full: wait until it takes more.
-      writing_ = true;
-      socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code wait_ec) {
-        self->writing_ = false;
-        if (self->state_ == State::closed || wait_ec == boost::asio::error::operation_aborted) return;
-        if (wait_ec) {
-          self->destroy("write error: " + wait_ec.message());
-          return;
-        }
-        self->flush();
-      });
+    if (written < offered) {
+      wait_writable();  // the socket is full
       after_write_progress();
       return;
     }
   }
   after_write_progress();
+}
+
+void Session::wait_writable() {
+  writing_ = true;
+  socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code ec) {
+    self->writing_ = false;
+    if (self->state_ == State::closed || ec == boost::asio::error::operation_aborted) return;
+    if (ec) {
+      self->destroy("write error: " + ec.message());
+      return;
+    }
+    self->flush();
+  });
 }
 
 void Session::after_write_progress() {

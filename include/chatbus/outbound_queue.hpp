@@ -7,8 +7,9 @@
 // or by Asio between calls: the tail may grow at any time.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <array>
-#include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -19,9 +20,10 @@ namespace chatbus {
 
 class OutboundQueue {
  public:
-  /// Buffers one write may gather (well under IOV_MAX).
-  static constexpr std::size_t max_gather = 64;
-  using Gather = std::array<boost::asio::const_buffer, max_gather>;
+  /// Buffers one write may gather: IOV_MAX on Linux. (Asio's own gathering
+  /// write stops at 64, hence the direct sendmsg in the session.)
+  static constexpr std::size_t max_gather = 1024;
+  using Gather = std::array<iovec, max_gather>;
 
   /// The text segment at the tail, for appending replies; a shared message
   /// at the tail starts a new one.

@@ -86,6 +86,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   void queue_text(Encode&& encode);
   void schedule_flush();
   void flush();
+  void wait_writable();
   void after_write_progress();
   void report_drops();
   void note_over_limit();

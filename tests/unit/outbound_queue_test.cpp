@@ -12,7 +12,7 @@ std::string gathered(const OutboundQueue& queue) {
   const std::size_t count = queue.gather(buffers);
   std::string out;
   for (std::size_t i = 0; i < count; ++i) {
-    out.append(static_cast<const char*>(buffers[i].data()), buffers[i].size());
+    out.append(static_cast<const char*>(buffers[i].iov_base), buffers[i].iov_len);
   }
   return out;
 }
@@ -26,7 +26,7 @@ TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
   queue.text_tail() += "OK 1\n";
   OutboundQueue::Gather buffers;
   ASSERT_EQ(queue.gather(buffers), 3u);
-  EXPECT_EQ(buffers[1].data(), message->line().data());  // the very same bytes
+  EXPECT_EQ(buffers[1].iov_base, message->line().data());  // the very same bytes
   EXPECT_EQ(gathered(queue), "OK\nPONG\nMSG t 1 {}\nOK 1\n");
 }
 
