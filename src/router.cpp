@@ -103,10 +103,11 @@ void Router::fan_out(const std::vector<Subscriber*>& subscribers, const MessageP
                      std::size_t& queued) {
   const std::size_t bytes = message->line().size();
   for (Subscriber* subscriber : subscribers) {
-    const bool fits = subscriber->flow().try_reserve(bytes);
+    std::uint32_t epoch;
+    const bool fits = subscriber->flow().try_reserve(bytes, epoch);
     queued += fits ? 1 : 0;
     batches_[subscriber->worker()].push_back(
-        {subscriber, message, fits ? Delivery::Kind::queued : Delivery::Kind::skipped});
+        {subscriber, message, fits ? Delivery::Kind::queued : Delivery::Kind::skipped, epoch});
   }
 }
 

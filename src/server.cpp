@@ -40,7 +40,7 @@ Server::Server(const Config& config)
     : workers_(make_workers(thread_count(config))),
       broker_(std::make_unique<Broker>(config, mailboxes_of(workers_))),
       acceptor_(workers_[0]->context()),
-      signals_(workers_[0]->context(), SIGTERM, SIGINT),
+      signals_(workers_[0]->context(), [this](int signal_number) { on_signal(signal_number); }),
       accept_retry_(workers_[0]->context()),
       topic_sweep_(workers_[0]->context()),
       shutdown_deadline_(workers_[0]->context()) {
@@ -63,11 +63,7 @@ int Server::run() {
   const auto endpoint = local_endpoint();
   spdlog::info("chatbusd node {} with {} I/O thread(s)", broker_->node_id(), workers_.size());
   spdlog::info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
-  signals_.async_wait([this](boost::system::error_code ec, int signal_number) {
-    if (ec) return;
-    spdlog::info("signal {} received: shutting down", signal_number);
-    begin_shutdown();
-  });
+  signals_.start();
   accept_next();
   schedule_topic_sweep();
   for (auto& worker : workers_) worker->start();
@@ -136,6 +132,17 @@ void Server::set_socket_options(boost::asio::ip::tcp::socket& socket) const {
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 }
 
+void Server::on_signal(int signal_number) {
+  if (!shutting_down_) {
+    spdlog::info("signal {} received: shutting down", signal_number);
+    begin_shutdown();
+    return;
+  }
+  // A second signal skips the wait for clients.
+  spdlog::info("signal {} received again: closing every connection now", signal_number);
+  finish_shutdown();
+}
+
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
@@ -143,10 +150,6 @@ void Server::begin_shutdown() {
   acceptor_.close(ec);
   accept_retry_.cancel();
   topic_sweep_.cancel();
-  // A second signal skips the wait for clients.
-  signals_.async_wait([this](boost::system::error_code wait_ec, int) {
-    if (!wait_ec) finish_shutdown();
-  });
   shutdown_deadline_.expires_after(broker_->config().shutdown_timeout);
   shutdown_deadline_.async_wait([this](boost::system::error_code wait_ec) {
     if (wait_ec) return;
@@ -170,6 +173,8 @@ void Server::on_worker_empty() {
 }
 
 void Server::finish_shutdown() {
+  if (finished_) return;
+  finished_ = true;
   shutdown_deadline_.cancel();
   signals_.cancel();
   for (auto& worker : workers_) {

@@ -164,7 +164,9 @@ void Session::close(std::string_view reason, bool discard_queue) {
     report_drops();
   }
   queue_text([&](std::string& out) { append_bye(out, reason); });
-  linger_until_ = Clock::now() + broker_.config().slow_consumer_timeout;
+  // A peer that reads nothing gets as long to take its BYE as it would get
+  // to close after it.
+  linger_until_ = Clock::now() + linger_time;
   update_timer();
   flush();
 }

@@ -21,20 +21,21 @@ void Session::deliver(MessagePtr message) {
   schedule_flush();
 }
 
-void Session::skip(const MessagePtr& message) {
+void Session::skip(const MessagePtr& message, std::uint32_t epoch) {
   if (state_ != State::open) return;
+  if (epoch != flow().epoch()) {
+    // Skipped in an overflow whose drops were reported already (the skip
+    // was still in the mailbox then): report it now, still ahead of any
+    // newer MSG of its topic.
+    queue_text([&](std::string& out) { append_dropped(out, message->topic(), 1); });
+    schedule_flush();
+    return;
+  }
   const auto it = dropped_.find(message->topic());
   if (it != dropped_.end()) {
     ++it->second;
   } else {
     dropped_.emplace(std::string(message->topic()), 1);
-  }
-  if (!flow().overflowed()) {
-    // Decided just before the overflow ended and the drops were reported:
-    // report this one now, still ahead of any newer MSG of its topic.
-    report_drops();
-    schedule_flush();
-    return;
   }
   if (!over_limit_) note_over_limit();
 }
@@ -141,7 +142,8 @@ std::optional<Session::Clock::time_point> Session::next_deadline() const {
     if (config.idle_timeout.count() > 0) consider(last_input_at_ + config.idle_timeout);
     if (!authenticated_ && config.auth_timeout.count() > 0) consider(connected_at_ + config.auth_timeout);
   }
-  if (over_limit_ && state_ != State::lingering) consider(over_limit_since_ + config.slow_consumer_timeout);
+  // Once closing, only the linger deadline counts: the BYE gets its time.
+  if (over_limit_ && state_ == State::open) consider(over_limit_since_ + config.slow_consumer_timeout);
   if (state_ == State::closing || state_ == State::lingering) consider(linger_until_);
   return next;
 }
@@ -168,12 +170,8 @@ void Session::on_timer() {
     destroy(bye_reason_.empty() ? "closing timed out" : bye_reason_);
     return;
   }
-  if (over_limit_ && now >= over_limit_since_ + config.slow_consumer_timeout) {
-    if (state_ == State::open) {
-      close("slow_consumer", true);
-    } else {
-      destroy("slow_consumer");
-    }
+  if (state_ == State::open && over_limit_ && now >= over_limit_since_ + config.slow_consumer_timeout) {
+    close("slow_consumer", true);
     return;
   }
   if (state_ == State::open && !authenticated_ && config.auth_timeout.count() > 0 &&

@@ -60,7 +60,7 @@ void Worker::drain_mailbox() {
         static_cast<Session*>(delivery.target)->deliver(std::move(delivery.message));
         break;
       case Delivery::Kind::skipped:
-        static_cast<Session*>(delivery.target)->skip(delivery.message);
+        static_cast<Session*>(delivery.target)->skip(delivery.message, delivery.epoch);
         break;
       case Delivery::Kind::retire:
         sessions_.erase(static_cast<Session*>(delivery.target));

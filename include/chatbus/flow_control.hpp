@@ -5,13 +5,21 @@
 // thread publishes (serialised by the router's lock); every other call comes
 // from the connection's own thread. The counter and the overflow flag are
 // atomics so the router can decide "queue or skip" at publish time, which is
-// what lets `PUB` reply with the exact number of queued deliveries. A skip
-// decided just before the owner cleared the flag is harmless: the owner
-// reports it as soon as it arrives (see Session::skip).
+// what lets `PUB` reply with the exact number of queued deliveries.
+//
+// Each overflow is an epoch. A skip carries the epoch it was decided in;
+// resume() ends the epoch after its drops were reported. A skip that
+// reaches the owner after that (it was still in a mailbox) belongs to an
+// epoch already reported and must be reported at once, or a newer MSG of
+// its topic could overtake its DROPPED (see Session::skip). The order of the
+// loads in try_reserve and the stores in resume() makes the recorded epoch
+// never later than the true one, so a skip is never deferred wrongly; at
+// worst it is reported early, which is harmless.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 namespace chatbus {
 
@@ -23,10 +31,12 @@ class FlowControl {
   /// (skip it) while overflowed, or when the queue has already passed the
   /// limit, which starts an overflow. A MSG that makes the queue pass the
   /// limit is still queued, so any line reaches a reader that keeps up.
-  bool try_reserve(std::size_t bytes) noexcept {
-    if (overflowed_.load(std::memory_order_acquire)) return false;
+  /// `epoch` receives the overflow epoch the decision belongs to.
+  bool try_reserve(std::size_t bytes, std::uint32_t& epoch) noexcept {
+    epoch = epoch_.load();
+    if (overflowed_.load()) return false;
     if (queued_.load(std::memory_order_relaxed) > limit_) {
-      overflowed_.store(true, std::memory_order_release);
+      overflowed_.store(true);
       return false;
     }
     queued_.fetch_add(bytes, std::memory_order_relaxed);
@@ -43,7 +53,10 @@ class FlowControl {
   std::size_t queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
 
   /// True from a skipped MSG until the owner calls resume().
-  bool overflowed() const noexcept { return overflowed_.load(std::memory_order_acquire); }
+  bool overflowed() const noexcept { return overflowed_.load(); }
+
+  /// The current overflow epoch; see the comment at the top.
+  std::uint32_t epoch() const noexcept { return epoch_.load(); }
 
   /// True when more than the limit is queued (replies may pass it).
   bool over_limit() const noexcept { return queued() > limit_; }
@@ -51,8 +64,12 @@ class FlowControl {
   /// True once the queue has drained below half the limit.
   bool drained() const noexcept { return queued() < limit_ / 2; }
 
-  /// Owner: ends an overflow, after it has queued the DROPPED reports.
-  void resume() noexcept { overflowed_.store(false, std::memory_order_release); }
+  /// Owner: ends an overflow and its epoch, after it has queued the DROPPED
+  /// reports. The flag is cleared before the epoch moves on (see the top).
+  void resume() noexcept {
+    overflowed_.store(false);
+    epoch_.fetch_add(1);
+  }
 
   std::size_t limit() const noexcept { return limit_; }
 
@@ -60,6 +77,7 @@ class FlowControl {
   const std::size_t limit_;                 ///< max_pending for this connection
   std::atomic<std::size_t> queued_{0};      ///< reserved + queued, unwritten bytes
   std::atomic<bool> overflowed_{false};     ///< skipping MSGs until drained
+  std::atomic<std::uint32_t> epoch_{0};     ///< overflows ended so far
 };
 
 }  // namespace chatbus

@@ -9,6 +9,7 @@
 // publishes costs one wake-up.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -22,9 +23,10 @@ class Subscriber;
 /// One entry: a message for a subscriber, or the subscriber's retirement.
 struct Delivery {
   enum class Kind { queued, skipped, retire };
-  Subscriber* target;   ///< owned by the mailbox's worker
-  MessagePtr message;   ///< null for retire
-  Kind kind;            ///< what the worker does with it
+  Subscriber* target;       ///< owned by the mailbox's worker
+  MessagePtr message;       ///< null for retire
+  Kind kind;                ///< what the worker does with it
+  std::uint32_t epoch = 0;  ///< for skipped: the overflow epoch (flow_control.hpp)
 };
 
 class Mailbox {

@@ -8,12 +8,12 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <vector>
 
 #include "chatbus/config.hpp"
+#include "chatbus/signal_watch.hpp"
 
 namespace chatbus {
 
@@ -36,6 +36,7 @@ class Server {
   void accept_next();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket, Worker& target);
   void set_socket_options(boost::asio::ip::tcp::socket& socket) const;
+  void on_signal(int signal_number);
   void begin_shutdown();
   void on_worker_empty();
   void finish_shutdown();
@@ -44,13 +45,14 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;  ///< the I/O threads
   std::unique_ptr<Broker> broker_;                ///< state shared by sessions
   boost::asio::ip::tcp::acceptor acceptor_;       ///< listening socket, on worker 0
-  boost::asio::signal_set signals_;               ///< SIGTERM, SIGINT
+  SignalWatch signals_;                           ///< SIGTERM, SIGINT
   boost::asio::steady_timer accept_retry_;        ///< back-off after EMFILE
   boost::asio::steady_timer topic_sweep_;         ///< forgets idle topics
   boost::asio::steady_timer shutdown_deadline_;   ///< bounds the shutdown
   std::size_t next_worker_ = 0;                   ///< round-robin hand-out
   std::size_t workers_busy_ = 0;                  ///< workers with sessions left, in shutdown
   bool shutting_down_ = false;                    ///< a shutdown has begun
+  bool finished_ = false;                         ///< the threads were told to stop
   bool descriptor_warning_logged_ = false;        ///< EMFILE logged once per episode
 };
 

@@ -29,8 +29,9 @@ class Subscriber {
   /// Owning thread: a message whose bytes the router already reserved.
   virtual void deliver(MessagePtr message) = 0;
 
-  /// Owning thread: a message skipped under flow control (count it).
-  virtual void skip(const MessagePtr& message) = 0;
+  /// Owning thread: a message skipped under flow control (count it), with
+  /// the overflow epoch the skip was decided in.
+  virtual void skip(const MessagePtr& message, std::uint32_t epoch) = 0;
 
  protected:
   ~Subscriber() = default;

@@ -69,33 +69,50 @@ TEST(OutboundQueue, GatherIsBoundedPerWrite) {
 
 TEST(FlowControl, ReservesUntilTheLimitThenSkipsUntilResumed) {
   FlowControl flow(100);
-  EXPECT_TRUE(flow.try_reserve(60));
-  EXPECT_TRUE(flow.try_reserve(60));   // 60 has not passed 100: queued, now 120
+  std::uint32_t epoch;
+  EXPECT_TRUE(flow.try_reserve(60, epoch));
+  EXPECT_TRUE(flow.try_reserve(60, epoch));   // 60 has not passed 100: queued, now 120
   EXPECT_FALSE(flow.overflowed());
-  EXPECT_FALSE(flow.try_reserve(1));   // 120 has passed it: skipped
+  EXPECT_FALSE(flow.try_reserve(1, epoch));   // 120 has passed it: skipped
   EXPECT_TRUE(flow.overflowed());
   flow.release(20);
-  EXPECT_FALSE(flow.try_reserve(1));   // stays skipping while overflowed
+  EXPECT_FALSE(flow.try_reserve(1, epoch));   // stays skipping while overflowed
   flow.release(49);
   EXPECT_FALSE(flow.drained());        // 51 is not below half of 100
   flow.release(2);
   EXPECT_TRUE(flow.drained());
   flow.resume();
-  EXPECT_TRUE(flow.try_reserve(1));
+  EXPECT_TRUE(flow.try_reserve(1, epoch));
+}
+
+TEST(FlowControl, ResumeStartsANewEpochThatSkipsAreTaggedWith) {
+  FlowControl flow(10);
+  std::uint32_t epoch = 99;
+  EXPECT_TRUE(flow.try_reserve(20, epoch));
+  EXPECT_FALSE(flow.try_reserve(1, epoch));
+  EXPECT_EQ(epoch, 0u);
+  flow.release(20);
+  flow.resume();
+  EXPECT_EQ(flow.epoch(), 1u);
+  EXPECT_TRUE(flow.try_reserve(20, epoch));
+  EXPECT_FALSE(flow.try_reserve(1, epoch));
+  EXPECT_EQ(epoch, 1u);
 }
 
 TEST(FlowControl, AMessageLargerThanTheLimitReachesAnEmptyQueue) {
   FlowControl flow(10);
-  EXPECT_TRUE(flow.try_reserve(1000));
-  EXPECT_FALSE(flow.try_reserve(1));
+  std::uint32_t epoch;
+  EXPECT_TRUE(flow.try_reserve(1000, epoch));
+  EXPECT_FALSE(flow.try_reserve(1, epoch));
 }
 
 TEST(FlowControl, RepliesAreAlwaysAddedAndMayPassTheLimit) {
   FlowControl flow(10);
+  std::uint32_t epoch;
   flow.add(25);
   EXPECT_TRUE(flow.over_limit());
   EXPECT_FALSE(flow.overflowed());
-  EXPECT_FALSE(flow.try_reserve(1));
+  EXPECT_FALSE(flow.try_reserve(1, epoch));
 }
 
 }  // namespace

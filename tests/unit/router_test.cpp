@@ -17,7 +17,7 @@ class FakeSubscriber final : public Subscriber {
   explicit FakeSubscriber(unsigned worker = 0, std::size_t max_pending = 1 << 20)
       : Subscriber(worker, max_pending) {}
   void deliver(MessagePtr message) override { received.emplace_back(message->line()); }
-  void skip(const MessagePtr& message) override { skipped.emplace_back(message->topic()); }
+  void skip(const MessagePtr& message, std::uint32_t) override { skipped.emplace_back(message->topic()); }
   std::vector<std::string> received;  ///< MSG lines in order
   std::vector<std::string> skipped;   ///< topics of skipped messages
 };
@@ -37,7 +37,7 @@ class RouterTest : public ::testing::Test {
       for (Delivery& delivery : batch) {
         auto* target = static_cast<FakeSubscriber*>(delivery.target);
         if (delivery.kind == Delivery::Kind::queued) target->deliver(delivery.message);
-        if (delivery.kind == Delivery::Kind::skipped) target->skip(delivery.message);
+        if (delivery.kind == Delivery::Kind::skipped) target->skip(delivery.message, delivery.epoch);
       }
     }
   }

@@ -1,0 +1,274 @@
+// max_line, max_subs, max_connections, max_bad_lines and idle_timeout
+// (PROTOCOL.md: Framing, Commands, Errors and closing).
+#include "test_support.hpp"
+
+namespace chatbus::itest {
+namespace {
+
+// A `PING <padding>` line of exactly `total` bytes including `ending`.
+std::string ping_line(std::size_t total, std::string_view ending = "\n") {
+  std::size_t padding = total - 5 - ending.size();
+  return "PING " + std::string(padding, 'x') + std::string(ending);
+}
+
+TEST(MaxLine, LineOfExactlyMaxLineBytesIsAccepted) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  client.send_raw(ping_line(1024));
+  EXPECT_EQ(client.read_reply(), "PONG " + std::string(1024 - 6, 'x'));
+}
+
+TEST(MaxLine, OneByteOverIsLineTooLongAndTheConnectionStaysUsable) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  client.send_raw(ping_line(1025));
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  EXPECT_EQ(client.command("PING alive"), "PONG alive");
+  EXPECT_EQ(client.command("SUB t"), "OK t");
+}
+
+TEST(MaxLine, CrCountsTowardTheLimit) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  client.send_raw(ping_line(1024, "\r\n"));
+  EXPECT_EQ(client.read_reply(), "PONG " + std::string(1024 - 7, 'x'));
+  client.send_raw(ping_line(1025, "\r\n"));
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+}
+
+TEST(MaxLine, LineAtTheLimitArrivingInPiecesIsAccepted) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  auto other = daemon.connect();
+  std::string line = ping_line(1024);
+  client.send_raw(std::string_view(line).substr(0, 1023));
+  // Give the daemon a chance to hold 1023 bytes without an LF; not required.
+  EXPECT_EQ(other.command("PING"), "PONG");
+  client.send_raw("\n");
+  EXPECT_EQ(client.read_reply(), "PONG " + std::string(1024 - 6, 'x'));
+}
+
+TEST(MaxLine, DefaultIs65536Bytes) {
+  Daemon daemon;
+  auto client = daemon.connect();
+  client.send_raw(ping_line(65536));
+  EXPECT_EQ(client.read_reply(), "PONG " + std::string(65536 - 6, 'x'));
+  client.send_raw(ping_line(65537));
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+}
+
+TEST(MaxLine, LongLineIsReadToItsEndAndThrownAway) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  // The tail of the long line looks like commands; none may run.
+  std::string line = "PING head " + std::string(2000, 'x');
+  for (int i = 0; i < 50; ++i) line += " PING x PUB t {} SUB t ";
+  client.send_raw(line + "\nPING next\n");
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  EXPECT_EQ(client.read_reply(), "PONG next");
+  EXPECT_TRUE(is_err(client.command("UNSUB t"), "not_subscribed"));
+}
+
+TEST(MaxLine, MegabytesWithoutNewlineGetOneErr) {
+  Daemon daemon;
+  auto client = daemon.connect();
+  client.send_raw(std::string(4 << 20, 'z') + "\nPING next\n");
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  EXPECT_EQ(client.read_reply(), "PONG next");
+}
+
+TEST(MaxLine, OverlongBlankLineIsLineTooLong) {
+  Daemon daemon({"--max-line", "1024"});
+  auto client = daemon.connect();
+  client.send_raw(std::string(1024, ' ') + "\n");
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  client.send_raw(std::string(1023, '\t') + "\nPING next\n");  // exactly at the limit: ignored
+  EXPECT_EQ(client.read_reply(), "PONG next");
+}
+
+TEST(MaxLine, OverlongPubPublishesNothing) {
+  Daemon daemon({"--max-line", "1024"});
+  auto subscriber = daemon.connect();
+  auto publisher = daemon.connect();
+  subscribe(subscriber, "t");
+  EXPECT_TRUE(is_err(publish(publisher, "t", "{\"a\":\"" + std::string(2000, 'x') + "\"}"), "line_too_long"));
+  EXPECT_TRUE(subscriber.barrier().empty());
+  EXPECT_EQ(publish(publisher, "t", "{}"), "OK 1");
+  EXPECT_EQ(as_msg(subscriber.next_push()).seq, 1u);
+}
+
+TEST(MaxSubs, OneMoreIsTooManySubscriptions) {
+  Daemon daemon({"--max-subs", "3"});
+  auto client = daemon.connect();
+  subscribe(client, "a");
+  subscribe(client, "b:*");
+  subscribe(client, "*");
+  EXPECT_TRUE(is_err(client.command("SUB d"), "too_many_subscriptions"));
+  EXPECT_TRUE(is_err(client.command("SUB d:*"), "too_many_subscriptions"));
+  // The refused ones were not made.
+  EXPECT_TRUE(is_err(client.command("UNSUB d"), "not_subscribed"));
+}
+
+TEST(MaxSubs, DefaultIs10000) {
+  Daemon daemon;
+  auto client = daemon.connect();
+  std::string batch;
+  for (int i = 0; i < 10000; ++i) batch += "SUB t:" + std::to_string(i) + "\n";
+  client.send_raw(batch);
+  for (int i = 0; i < 10000; ++i) ASSERT_EQ(client.read_reply(), "OK t:" + std::to_string(i));
+  EXPECT_TRUE(is_err(client.command("SUB one:more:*"), "too_many_subscriptions"));
+}
+
+TEST(MaxSubs, SubscribingAgainIsNotAnotherSubscription) {
+  Daemon daemon({"--max-subs", "2"});
+  auto client = daemon.connect();
+  subscribe(client, "a");
+  subscribe(client, stream_topic(uuid_upper), stream_topic(uuid_lower));
+  subscribe(client, "a");
+  subscribe(client, stream_topic(uuid_lower));
+}
+
+TEST(MaxSubs, UnsubFreesASlot) {
+  Daemon daemon({"--max-subs", "2"});
+  auto client = daemon.connect();
+  subscribe(client, "a");
+  subscribe(client, "b");
+  EXPECT_TRUE(is_err(client.command("SUB c"), "too_many_subscriptions"));
+  EXPECT_EQ(client.command("UNSUB a"), "OK a");
+  subscribe(client, "c");
+}
+
+TEST(MaxSubs, IsPerConnection) {
+  Daemon daemon({"--max-subs", "2"});
+  auto first = daemon.connect();
+  auto second = daemon.connect();
+  for (auto* client : {&first, &second}) {
+    subscribe(*client, "a");
+    subscribe(*client, "b:*");
+  }
+  EXPECT_EQ(publish(first, "b:x", "{}"), "OK 2");
+}
+
+TEST(MaxConnections, OneMoreGetsByeOverloadedThenEof) {
+  Daemon daemon({"--max-connections", "3"});
+  std::vector<LineClient> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(daemon.connect());
+    ASSERT_EQ(clients.back().command("PING " + std::to_string(i)), "PONG " + std::to_string(i));
+  }
+  auto extra = daemon.connect();
+  EXPECT_EQ(extra.next_push(), "BYE overloaded");
+  extra.expect_eof();
+  // The connections already there are unaffected.
+  for (auto& client : clients) EXPECT_EQ(client.command("PING ok"), "PONG ok");
+}
+
+TEST(MaxBadLines, ByeProtocolErrorAfterThatManyErrsInARow) {
+  Daemon daemon({"--max-bad-lines", "4"});
+  auto client = daemon.connect();
+  client.send_raw("BAD 1\nSUB a/b\nUNSUB x\nPUB t [\nPING never answered\n");
+  for (std::string_view code : {"bad_command", "bad_topic", "not_subscribed", "bad_payload"}) {
+    EXPECT_TRUE(is_err(client.read_reply(), code));
+  }
+  EXPECT_EQ(client.next_push(), "BYE protocol_error");
+  client.expect_eof();
+}
+
+TEST(MaxBadLines, LineTooLongCounts) {
+  Daemon daemon({"--max-bad-lines", "2", "--max-line", "1024"});
+  auto client = daemon.connect();
+  client.send_raw(std::string(2000, 'x') + "\n" + std::string(2000, 'y') + "\n");
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  EXPECT_TRUE(is_err(client.read_reply(), "line_too_long"));
+  EXPECT_EQ(client.next_push(), "BYE protocol_error");
+  client.expect_eof();
+}
+
+TEST(MaxBadLines, AGoodLineResetsTheRow) {
+  Daemon daemon({"--max-bad-lines", "3"});
+  auto client = daemon.connect();
+  for (int round = 0; round < 5; ++round) {
+    EXPECT_TRUE(is_err(client.command("BAD"), "bad_command"));
+    EXPECT_TRUE(is_err(client.command("BAD"), "bad_command"));
+    EXPECT_EQ(client.command("SUB t"), "OK t");
+  }
+  EXPECT_TRUE(client.pushes().empty()) << joined(client.take_pushes());
+}
+
+TEST(MaxBadLines, BlankLinesNeitherCountNorBreakTheRow) {
+  Daemon daemon({"--max-bad-lines", "3"});
+  auto client = daemon.connect();
+  // Blank lines between ERRs do not break the row...
+  client.send_raw("BAD\n\n  \nBAD\n\t\r\n\nBAD\nPING never answered\n");
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(is_err(client.read_reply(), "bad_command"));
+  EXPECT_EQ(client.next_push(), "BYE protocol_error");
+  client.expect_eof();
+  // ...and do not count toward it.
+  auto other = daemon.connect();
+  other.send_raw("BAD\nBAD\n\n\n\n  \n\t\n\nPING alive\n");
+  EXPECT_TRUE(is_err(other.read_reply(), "bad_command"));
+  EXPECT_TRUE(is_err(other.read_reply(), "bad_command"));
+  EXPECT_EQ(other.read_reply(), "PONG alive");
+}
+
+TEST(MaxBadLines, UnauthorizedCounts) {
+  Daemon daemon({"--max-bad-lines", "2", "--auth-token", "t0ken"});
+  auto client = daemon.connect();
+  client.send_raw("SUB t\nSUB t\n");
+  EXPECT_TRUE(is_err(client.read_reply(), "unauthorized"));
+  EXPECT_TRUE(is_err(client.read_reply(), "unauthorized"));
+  EXPECT_EQ(client.next_push(), "BYE protocol_error");
+  client.expect_eof();
+}
+
+TEST(MaxBadLines, DefaultIs16) {
+  Daemon daemon;
+  auto client = daemon.connect();
+  for (int i = 0; i < 15; ++i) EXPECT_TRUE(is_err(client.command("BAD"), "bad_command"));
+  EXPECT_EQ(client.command("PING alive"), "PONG alive");
+  for (int i = 0; i < 16; ++i) EXPECT_TRUE(is_err(client.command("BAD"), "bad_command"));
+  EXPECT_EQ(client.next_push(), "BYE protocol_error");
+  client.expect_eof();
+}
+
+TEST(MaxBadLines, ZeroMeansNever) {
+  Daemon daemon({"--max-bad-lines", "0"});
+  auto client = daemon.connect();
+  std::string batch;
+  for (int i = 0; i < 500; ++i) batch += "BAD\n";
+  client.send_raw(batch + "PING alive\n");
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(is_err(client.read_reply(), "bad_command"));
+  EXPECT_EQ(client.read_reply(), "PONG alive");
+}
+
+TEST(IdleTimeout, SilentConnectionGetsByeIdleTimeout) {
+  Daemon daemon({"--idle-timeout", "200ms"});
+  auto started = Clock::now();
+  auto client = daemon.connect();
+  EXPECT_EQ(client.next_push(), "BYE idle_timeout");
+  auto elapsed = Clock::now() - started;
+  EXPECT_GE(elapsed, std::chrono::milliseconds(150)) << "BYE came absurdly early";
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  client.expect_eof();
+}
+
+TEST(IdleTimeout, EveryLineReceivedRestartsTheClock) {
+  Daemon daemon({"--idle-timeout", "200ms"});
+  auto busy = daemon.connect();
+  EXPECT_EQ(busy.command("PING"), "PONG");
+  // A silent connection made after the busy one serves as the clock: when it
+  // is closed, the busy one has lived longer than the timeout.
+  auto clock = daemon.connect();
+  std::optional<std::string> bye;
+  while (!bye) {
+    ASSERT_EQ(busy.command("PING"), "PONG");
+    bye = clock.try_read_line(std::chrono::milliseconds(20));
+    ASSERT_FALSE(clock.at_eof() && !bye) << "EOF without BYE";
+  }
+  EXPECT_EQ(*bye, "BYE idle_timeout");
+  EXPECT_EQ(busy.command("PING still here"), "PONG still here");
+  EXPECT_TRUE(busy.pushes().empty()) << joined(busy.take_pushes());
+}
+
+}  // namespace
+}  // namespace chatbus::itest
