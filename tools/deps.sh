@@ -7,7 +7,7 @@ CHATBUS_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
 )
 
 missing_packages() {
