@@ -70,26 +70,24 @@ void Router::unsubscribe(Subscriber& subscriber, TopicKind kind, std::string_vie
   }
 }
 
-std::uint64_t Router::next_seq(std::string_view topic, Clock::time_point now) {
-  auto it = topics_.find(topic);
-  if (it == topics_.end()) {
-    if (topic_ttl_ <= Clock::duration::zero()) return 1;  // forgotten at once
-    it = topics_.emplace(std::string(topic), TopicEntry{}).first;
-  }
-  it->second.last_active = now;
-  return ++it->second.last_seq;
-}
-
 std::size_t Router::publish(std::string_view topic, std::string_view json) {
   std::size_t queued = 0;
   std::array<unsigned, max_workers> to_wake;
   std::size_t wake_count = 0;
   {
     std::lock_guard lock(mutex_);
-    const auto message = std::make_shared<const Message>(topic, next_seq(topic, now_()), json);
-    if (const auto it = topics_.find(topic); it != topics_.end()) {
-      fan_out(it->second.subscribers, message, queued);
+    auto it = topics_.find(topic);
+    // With no ttl, a topic nobody is subscribed to is not kept at all.
+    if (it == topics_.end() && topic_ttl_ > Clock::duration::zero()) {
+      it = topics_.emplace(std::string(topic), TopicEntry{}).first;
     }
+    std::uint64_t seq = 1;
+    if (it != topics_.end()) {
+      it->second.last_active = now_();
+      seq = ++it->second.last_seq;
+    }
+    const auto message = std::make_shared<const Message>(topic, seq, json);
+    if (it != topics_.end()) fan_out(it->second.subscribers, message, queued);
     if (!patterns_.empty()) fan_out_patterns(topic, message, queued);
     for (unsigned worker = 0; worker < batches_.size(); ++worker) {
       if (mailboxes_[worker]->push(batches_[worker])) to_wake[wake_count++] = worker;

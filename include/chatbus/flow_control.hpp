@@ -3,9 +3,15 @@
 //
 // Threading: the router calls try_reserve() for a subscriber from whichever
 // thread publishes (serialised by the router's lock); every other call comes
-// from the connection's own thread. The counter and the overflow flag are
+// from the connection's own thread. The counters and the overflow flag are
 // atomics so the router can decide "queue or skip" at publish time, which is
 // what lets `PUB` reply with the exact number of queued deliveries.
+//
+// The byte count is split into single-writer counters, so no delivery pays
+// for a locked read-modify-write: `reserved_` is written only by the router
+// (under its lock), `added_` and `released_` only by the owner. Queued bytes
+// are reserved + added - released; a reader may see a slightly stale sum,
+// which only moves an overflow's start or end by a message.
 //
 // Each overflow is an epoch. A skip carries the epoch it was decided in;
 // resume() ends the epoch after its drops were reported. A skip that
@@ -35,22 +41,30 @@ class FlowControl {
   bool try_reserve(std::size_t bytes, std::uint32_t& epoch) noexcept {
     epoch = epoch_.load();
     if (overflowed_.load()) return false;
-    if (queued_.load(std::memory_order_relaxed) > limit_) {
+    const std::size_t reserved = reserved_.load(std::memory_order_relaxed);  // our own value
+    if (queued() > limit_) {
       overflowed_.store(true);
       return false;
     }
-    queued_.fetch_add(bytes, std::memory_order_relaxed);
+    reserved_.store(reserved + bytes, std::memory_order_release);  // sole writer
     return true;
   }
 
   /// Owner: bytes queued that are never skipped (replies, DROPPED, BYE).
-  void add(std::size_t bytes) noexcept { queued_.fetch_add(bytes, std::memory_order_relaxed); }
+  void add(std::size_t bytes) noexcept { bump(added_, bytes); }
 
   /// Owner: bytes written to the socket or discarded.
-  void release(std::size_t bytes) noexcept { queued_.fetch_sub(bytes, std::memory_order_relaxed); }
+  void release(std::size_t bytes) noexcept { bump(released_, bytes); }
 
   /// Bytes reserved or queued and not yet written.
-  std::size_t queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
+  std::size_t queued() const noexcept {
+    // Released first: every byte it counts was added or reserved before it
+    // was released, so the later loads see at least that much and the
+    // difference cannot wrap.
+    const std::size_t released = released_.load(std::memory_order_acquire);
+    const std::size_t added = added_.load(std::memory_order_acquire);
+    return reserved_.load(std::memory_order_acquire) + added - released;
+  }
 
   /// True from a skipped MSG until the owner calls resume().
   bool overflowed() const noexcept { return overflowed_.load(); }
@@ -74,8 +88,15 @@ class FlowControl {
   std::size_t limit() const noexcept { return limit_; }
 
  private:
+  /// Owner-side increment: a plain load and store, as the owner is the only writer.
+  static void bump(std::atomic<std::size_t>& counter, std::size_t bytes) noexcept {
+    counter.store(counter.load(std::memory_order_relaxed) + bytes, std::memory_order_release);
+  }
+
   const std::size_t limit_;                 ///< max_pending for this connection
-  std::atomic<std::size_t> queued_{0};      ///< reserved + queued, unwritten bytes
+  std::atomic<std::size_t> reserved_{0};    ///< MSG bytes reserved, ever (router writes)
+  std::atomic<std::size_t> added_{0};       ///< other bytes queued, ever (owner writes)
+  std::atomic<std::size_t> released_{0};    ///< bytes written or discarded, ever (owner writes)
   std::atomic<bool> overflowed_{false};     ///< skipping MSGs until drained
   std::atomic<std::uint32_t> epoch_{0};     ///< overflows ended so far
 };

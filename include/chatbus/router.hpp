@@ -68,7 +68,6 @@ class Router {
   void fan_out(const std::vector<Subscriber*>& subscribers, const MessagePtr& message,
                std::size_t& queued);
   void fan_out_patterns(std::string_view topic, const MessagePtr& message, std::size_t& queued);
-  std::uint64_t next_seq(std::string_view topic, Clock::time_point now);
 
   std::vector<Mailbox*> mailboxes_;                  ///< one per worker, by index
   const Clock::duration topic_ttl_;                  ///< how long an idle topic is kept
