@@ -3,23 +3,32 @@
 #include <cassert>
 
 namespace chatbus {
+namespace {
 
-std::string& OutboundQueue::text_tail() {
-  if (empty() || segments_.back().message) segments_.emplace_back();
-  return segments_.back().text;
-}
+/// Past these, an empty queue gives its buffers back.
+constexpr std::size_t kept_segments = 4096;
+constexpr std::size_t kept_text = 16 * 1024;
 
-void OutboundQueue::push(MessagePtr message) {
-  segments_.push_back(Segment{std::move(message), {}});
-}
+}  // namespace
 
 std::size_t OutboundQueue::gather(Gather& out) const {
   std::size_t count = 0;
   std::size_t offset = head_offset_;
+  std::size_t text_at = text_head_;
   for (std::size_t i = head_; i < segments_.size() && count < out.size(); ++i) {
-    const std::string_view bytes = segments_[i].bytes().substr(offset);
+    const Segment& segment = segments_[i];
+    const char* data;
+    std::size_t size;
+    if (segment.message) {
+      data = segment.message->line().data();
+      size = segment.message->line().size();
+    } else {
+      data = text_.data() + text_at;
+      size = segment.text_size;
+      text_at += size;
+    }
+    if (size > offset) out[count++] = iovec{const_cast<char*>(data + offset), size - offset};
     offset = 0;
-    if (!bytes.empty()) out[count++] = iovec{const_cast<char*>(bytes.data()), bytes.size()};
   }
   return count;
 }
@@ -28,40 +37,61 @@ void OutboundQueue::consume(std::size_t written) {
   while (written > 0) {
     assert(!empty());
     Segment& head = segments_[head_];
-    const std::size_t left = head.bytes().size() - head_offset_;
+    const std::size_t size = head.message ? head.message->line().size() : head.text_size;
+    const std::size_t left = size - head_offset_;
     if (written < left) {
       head_offset_ += written;
       return;
     }
     written -= left;
-    head = Segment{};  // drop our reference to the shared buffer now
+    if (head.message) {
+      head.message.reset();  // let go of the shared buffer now
+    } else {
+      text_head_ += size;
+    }
     ++head_;
     head_offset_ = 0;
   }
-  if (empty()) {
-    segments_.clear();
-    head_ = 0;
-  } else if (head_ >= 1024) {
+  reset_if_empty();
+  if (head_ >= 1024) {
     segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
+  }
+  if (text_head_ > kept_text && text_head_ * 2 > text_.size()) {
+    text_.erase(0, text_head_);
+    text_head_ = 0;
   }
 }
 
 std::size_t OutboundQueue::discard_unstarted() {
   const std::size_t keep = head_offset_ > 0 ? head_ + 1 : head_;
   std::size_t dropped = 0;
-  for (std::size_t i = keep; i < segments_.size(); ++i) dropped += segments_[i].bytes().size();
-  segments_.resize(keep);
-  if (empty()) {
-    segments_.clear();
-    head_ = 0;
-    head_offset_ = 0;
+  std::size_t kept_text_end = text_head_;
+  for (std::size_t i = head_; i < keep; ++i) {
+    if (!segments_[i].message) kept_text_end += segments_[i].text_size;
   }
+  for (std::size_t i = keep; i < segments_.size(); ++i) {
+    dropped += segments_[i].message ? segments_[i].message->line().size() : segments_[i].text_size;
+  }
+  segments_.resize(keep);
+  text_.resize(kept_text_end);
+  reset_if_empty();
   return dropped;
 }
 
+void OutboundQueue::reset_if_empty() {
+  if (!empty()) return;
+  segments_.clear();
+  head_ = 0;
+  head_offset_ = 0;
+  text_.clear();
+  text_head_ = 0;
+}
+
 void OutboundQueue::release_memory() {
-  if (empty() && segments_.capacity() > 0) std::vector<Segment>().swap(segments_);
+  if (!empty()) return;
+  if (segments_.capacity() > kept_segments) std::vector<Segment>().swap(segments_);
+  if (text_.capacity() > kept_text) std::string().swap(text_);
 }
 
 }  // namespace chatbus

@@ -1,16 +1,19 @@
 // outbound_queue: what a session has yet to write. Shared MSG buffers are
-// queued by reference; consecutive replies coalesce into one owned text
-// segment. gather() hands out up to a batch of buffers for one writev.
+// queued by reference; replies, DROPPED and BYE lines are appended to one
+// owned text buffer, and consecutive ones form a single segment. gather()
+// hands out up to IOV_MAX buffers for one sendmsg.
 //
 // Not thread-safe: owned by one session, used on its thread. Writes are
 // synchronous non-blocking calls, so no buffer is referenced by the kernel
-// or by Asio between calls: the tail may grow at any time.
+// between calls and the text buffer may grow (and move) at any time: gather()
+// computes its pointers afresh on every call.
 #pragma once
 
 #include <sys/uio.h>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,12 +28,12 @@ class OutboundQueue {
   static constexpr std::size_t max_gather = 1024;
   using Gather = std::array<iovec, max_gather>;
 
-  /// The text segment at the tail, for appending replies; a shared message
-  /// at the tail starts a new one.
-  std::string& text_tail();
+  /// Appends text written by `encode(std::string&)`; returns its size.
+  template <class Encode>
+  std::size_t append_text(Encode&& encode);
 
   /// Queues a shared message.
-  void push(MessagePtr message);
+  void push(MessagePtr message) { segments_.push_back(Segment{std::move(message), 0}); }
 
   bool empty() const { return head_ == segments_.size(); }
 
@@ -44,19 +47,37 @@ class OutboundQueue {
   /// the next line still starts on a line boundary). Returns bytes dropped.
   std::size_t discard_unstarted();
 
-  /// Returns memory once empty, so an idle connection stays small.
+  /// Returns large buffers once empty, so an idle connection stays small
+  /// while a busy one keeps what it reuses every turn.
   void release_memory();
 
  private:
+  /// A shared message, or (message null) the next `text_size` bytes of text_.
   struct Segment {
-    MessagePtr message;  ///< a shared MSG line, or null for text
-    std::string text;    ///< owned reply bytes when message is null
-    std::string_view bytes() const { return message ? message->line() : std::string_view(text); }
+    MessagePtr message;
+    std::size_t text_size;
   };
+
+  void reset_if_empty();
 
   std::vector<Segment> segments_;  ///< [head_, end) are unwritten
   std::size_t head_ = 0;           ///< first unwritten segment
   std::size_t head_offset_ = 0;    ///< bytes of the head already written
+  std::string text_;               ///< bytes of every text segment, in order
+  std::size_t text_head_ = 0;      ///< start in text_ of the first unwritten text segment
 };
+
+template <class Encode>
+std::size_t OutboundQueue::append_text(Encode&& encode) {
+  const std::size_t before = text_.size();
+  encode(text_);
+  const std::size_t added = text_.size() - before;
+  if (!empty() && !segments_.back().message) {
+    segments_.back().text_size += added;
+  } else {
+    segments_.push_back(Segment{nullptr, added});
+  }
+  return added;
+}
 
 }  // namespace chatbus

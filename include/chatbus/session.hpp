@@ -131,10 +131,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
 
 template <class Encode>
 void Session::queue_text(Encode&& encode) {
-  std::string& tail = queue_.text_tail();
-  const std::size_t before = tail.size();
-  encode(tail);
-  flow().add(tail.size() - before);
+  flow().add(queue_.append_text(std::forward<Encode>(encode)));
   if (!over_limit_ && flow().over_limit()) note_over_limit();
 }
 

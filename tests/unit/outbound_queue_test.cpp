@@ -7,6 +7,10 @@
 namespace chatbus {
 namespace {
 
+void append(OutboundQueue& queue, std::string_view text) {
+  queue.append_text([&](std::string& out) { out.append(text); });
+}
+
 std::string gathered(const OutboundQueue& queue) {
   OutboundQueue::Gather buffers;
   const std::size_t count = queue.gather(buffers);
@@ -19,11 +23,11 @@ std::string gathered(const OutboundQueue& queue) {
 
 TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
   OutboundQueue queue;
-  queue.text_tail() += "OK\n";
-  queue.text_tail() += "PONG\n";
+  append(queue, "OK\n");
+  append(queue, "PONG\n");
   auto message = std::make_shared<const Message>("t", 1, "{}");
   queue.push(message);
-  queue.text_tail() += "OK 1\n";
+  append(queue, "OK 1\n");
   OutboundQueue::Gather buffers;
   ASSERT_EQ(queue.gather(buffers), 3u);
   EXPECT_EQ(buffers[1].iov_base, message->line().data());  // the very same bytes
@@ -32,7 +36,7 @@ TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
 
 TEST(OutboundQueue, ConsumeHandlesPartialWrites) {
   OutboundQueue queue;
-  queue.text_tail() += "OK\n";
+  append(queue, "OK\n");
   queue.push(std::make_shared<const Message>("t", 1, "{}"));
   queue.consume(2);
   EXPECT_EQ(gathered(queue), "\nMSG t 1 {}\n");
@@ -46,15 +50,54 @@ TEST(OutboundQueue, DiscardKeepsThePartlyWrittenHeadWhole) {
   OutboundQueue queue;
   queue.push(std::make_shared<const Message>("t", 1, "{}"));
   queue.push(std::make_shared<const Message>("t", 2, "{}"));
-  queue.text_tail() += "OK\n";
+  append(queue, "OK\n");
   queue.consume(3);
   EXPECT_EQ(queue.discard_unstarted(), 14u);
   EXPECT_EQ(gathered(queue), " t 1 {}\n");
 }
 
+TEST(OutboundQueue, PartlyWrittenTextHeadIsKeptWhole) {
+  OutboundQueue queue;
+  append(queue, "PONG abc\n");
+  queue.push(std::make_shared<const Message>("t", 1, "{}"));
+  append(queue, "OK 1\n");
+  queue.consume(4);
+  EXPECT_EQ(queue.discard_unstarted(), 16u);
+  EXPECT_EQ(gathered(queue), " abc\n");
+  append(queue, "BYE slow_consumer\n");
+  EXPECT_EQ(gathered(queue), " abc\nBYE slow_consumer\n");
+}
+
+TEST(OutboundQueue, TextAppendedAfterPartialWritesComesOutInOrder) {
+  OutboundQueue queue;
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string line = "PONG " + std::to_string(i) + "\n";
+    append(queue, line);
+    expected += line;
+    if (i % 3 == 0) {
+      queue.push(std::make_shared<const Message>("t", static_cast<std::uint64_t>(i), "{}"));
+      expected += "MSG t " + std::to_string(i) + " {}\n";
+    }
+    if (i % 7 == 0) {
+      const std::string front = gathered(queue).substr(0, 5);
+      ASSERT_EQ(front, expected.substr(0, front.size()));
+      queue.consume(front.size());
+      expected.erase(0, front.size());
+    }
+  }
+  std::string rest;
+  while (!queue.empty()) {
+    const std::string chunk = gathered(queue);
+    rest += chunk;
+    queue.consume(chunk.size());
+  }
+  EXPECT_EQ(rest, expected);
+}
+
 TEST(OutboundQueue, DiscardOfAnUnstartedQueueDropsEverything) {
   OutboundQueue queue;
-  queue.text_tail() += "OK\n";
+  append(queue, "OK\n");
   EXPECT_EQ(queue.discard_unstarted(), 3u);
   EXPECT_TRUE(queue.empty());
 }
