@@ -1,14 +1,18 @@
 #include "chatbus/mailbox.hpp"
 
-#include <iterator>
 
 namespace chatbus {
+
+Mailbox::~Mailbox() {
+  for (const Delivery& delivery : pending_) {
+    if (delivery.message) delivery.message->release();
+  }
+}
 
 bool Mailbox::push(std::vector<Delivery>& batch) {
   if (batch.empty()) return false;
   std::lock_guard lock(mutex_);
-  pending_.insert(pending_.end(), std::make_move_iterator(batch.begin()),
-                  std::make_move_iterator(batch.end()));
+  pending_.insert(pending_.end(), batch.begin(), batch.end());
   batch.clear();
   const bool needs_wake = !wake_pending_;
   wake_pending_ = true;
@@ -17,7 +21,7 @@ bool Mailbox::push(std::vector<Delivery>& batch) {
 
 bool Mailbox::push(Delivery delivery) {
   std::lock_guard lock(mutex_);
-  pending_.push_back(std::move(delivery));
+  pending_.push_back(delivery);
   const bool needs_wake = !wake_pending_;
   wake_pending_ = true;
   return needs_wake;

@@ -1,19 +1,38 @@
 #include "chatbus/message.hpp"
 
-#include "chatbus/protocol.hpp"
+#include <charconv>
+#include <cstring>
+#include <new>
 
 namespace chatbus {
 
-Message::Message(std::string_view topic, std::uint64_t seq, std::string_view json)
-    : topic_size_(topic.size()) {
-  line_.reserve(4 + topic.size() + 1 + 20 + 1 + json.size() + 1);
-  line_.append("MSG ");
-  line_.append(topic);
-  line_.push_back(' ');
-  append_decimal(line_, seq);
-  line_.push_back(' ');
-  line_.append(json);
-  line_.push_back('\n');
+MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json) {
+  char seq_digits[20];
+  const auto seq_end = std::to_chars(seq_digits, seq_digits + sizeof seq_digits, seq).ptr;
+  const std::size_t seq_size = static_cast<std::size_t>(seq_end - seq_digits);
+  const std::size_t line_size = 4 + topic.size() + 1 + seq_size + 1 + json.size() + 1;
+  // One allocation: the object, then its line.
+  void* memory = ::operator new(sizeof(Message) + line_size);
+  auto* message = new (memory) Message(line_size, topic.size());
+  char* out = static_cast<char*>(memory) + sizeof(Message);
+  std::memcpy(out, "MSG ", 4);
+  out += 4;
+  std::memcpy(out, topic.data(), topic.size());
+  out += topic.size();
+  *out++ = ' ';
+  std::memcpy(out, seq_digits, seq_size);
+  out += seq_size;
+  *out++ = ' ';
+  std::memcpy(out, json.data(), json.size());
+  out += json.size();
+  *out = '\n';
+  return MessagePtr::adopt(message);
+}
+
+void Message::release() const {
+  if (references_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  this->~Message();
+  ::operator delete(const_cast<Message*>(this));
 }
 
 }  // namespace chatbus

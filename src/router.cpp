@@ -86,9 +86,14 @@ std::size_t Router::publish(std::string_view topic, std::string_view json) {
       it->second.last_active = now_();
       seq = ++it->second.last_seq;
     }
-    const auto message = std::make_shared<const Message>(topic, seq, json);
-    if (it != topics_.end()) fan_out(it->second.subscribers, message, queued);
-    if (!patterns_.empty()) fan_out_patterns(topic, message, queued);
+    const MessagePtr message = make_message(topic, seq, json);
+    if (it != topics_.end()) fan_out(it->second.subscribers, *message, queued);
+    if (!patterns_.empty()) fan_out_patterns(topic, *message, queued);
+    // One reference per delivery, taken before any worker can see (and
+    // release) one; `message` keeps ours until the end of this scope.
+    std::size_t deliveries = 0;
+    for (const auto& batch : batches_) deliveries += batch.size();
+    if (deliveries > 0) message->add_references(static_cast<std::uint32_t>(deliveries));
     for (unsigned worker = 0; worker < batches_.size(); ++worker) {
       if (mailboxes_[worker]->push(batches_[worker])) to_wake[wake_count++] = worker;
     }
@@ -97,19 +102,19 @@ std::size_t Router::publish(std::string_view topic, std::string_view json) {
   return queued;
 }
 
-void Router::fan_out(const std::vector<Subscriber*>& subscribers, const MessagePtr& message,
+void Router::fan_out(const std::vector<Subscriber*>& subscribers, const Message& message,
                      std::size_t& queued) {
-  const std::size_t bytes = message->line().size();
+  const std::size_t bytes = message.line().size();
   for (Subscriber* subscriber : subscribers) {
     std::uint32_t epoch;
     const bool fits = subscriber->flow().try_reserve(bytes, epoch);
     queued += fits ? 1 : 0;
     batches_[subscriber->worker()].push_back(
-        {subscriber, message, fits ? Delivery::Kind::queued : Delivery::Kind::skipped, epoch});
+        {subscriber, &message, fits ? Delivery::Kind::queued : Delivery::Kind::skipped, epoch});
   }
 }
 
-void Router::fan_out_patterns(std::string_view topic, const MessagePtr& message,
+void Router::fan_out_patterns(std::string_view topic, const Message& message,
                               std::size_t& queued) {
   // A pattern's prefix is empty or ends in ':', so only the topic's prefixes
   // that end at a ':' can match: look up each of them, and the empty one.

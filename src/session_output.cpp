@@ -21,21 +21,21 @@ void Session::deliver(MessagePtr message) {
   schedule_flush();
 }
 
-void Session::skip(const MessagePtr& message, std::uint32_t epoch) {
+void Session::skip(const Message& message, std::uint32_t epoch) {
   if (state_ != State::open) return;
   if (epoch != flow().epoch()) {
     // Skipped in an overflow whose drops were reported already (the skip
     // was still in the mailbox then): report it now, still ahead of any
     // newer MSG of its topic.
-    queue_text([&](std::string& out) { append_dropped(out, message->topic(), 1); });
+    queue_text([&](std::string& out) { append_dropped(out, message.topic(), 1); });
     schedule_flush();
     return;
   }
-  const auto it = dropped_.find(message->topic());
+  const auto it = dropped_.find(message.topic());
   if (it != dropped_.end()) {
     ++it->second;
   } else {
-    dropped_.emplace(std::string(message->topic()), 1);
+    dropped_.emplace(std::string(message.topic()), 1);
   }
   if (!over_limit_) note_over_limit();
 }

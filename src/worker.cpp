@@ -57,10 +57,11 @@ void Worker::drain_mailbox() {
   for (Delivery& delivery : batch_) {
     switch (delivery.kind) {
       case Delivery::Kind::queued:
-        static_cast<Session*>(delivery.target)->deliver(std::move(delivery.message));
+        static_cast<Session*>(delivery.target)->deliver(MessagePtr::adopt(delivery.message));
         break;
       case Delivery::Kind::skipped:
-        static_cast<Session*>(delivery.target)->skip(delivery.message, delivery.epoch);
+        static_cast<Session*>(delivery.target)->skip(*delivery.message, delivery.epoch);
+        delivery.message->release();
         break;
       case Delivery::Kind::retire:
         sessions_.erase(static_cast<Session*>(delivery.target));

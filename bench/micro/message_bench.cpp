@@ -1,5 +1,5 @@
 // Message construction as Router::publish does it, once per publish:
-// std::make_shared<const Message>(topic, seq, json), then the last reference
+// make_message(topic, seq, json), then the last reference
 // dropped. `chat` is a chat:stream topic with a ~100-byte payload; `tiny` a
 // 13-byte line that would fit the string's inline buffer, to show what the
 // allocations cost on their own. Items are messages, bytes are line bytes.
@@ -27,7 +27,7 @@ void BM_MessageMake(benchmark::State& state, bool tiny) {
   std::size_t bytes = 0;
   const AllocationMeter meter;
   for (auto _ : state) {
-    auto message = std::make_shared<const Message>(topic, seq, json);
+    auto message = make_message(topic, seq, json);
     seq += step;
     benchmark::DoNotOptimize(message.get());
     bytes += message->line().size();

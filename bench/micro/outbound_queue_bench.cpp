@@ -29,7 +29,7 @@ void BM_OutboundQueueCycle(benchmark::State& state) {
   std::size_t batch_bytes = 0;
   for (std::size_t i = 0; i < batch; ++i) {
     const std::string json = chat_payload(123456 + i);
-    messages.push_back(std::make_shared<const Message>(topics[i], 1000 + i, json));
+    messages.push_back(make_message(topics[i], 1000 + i, json));
     batch_bytes += messages.back()->line().size();
   }
   OutboundQueue queue;

@@ -36,7 +36,7 @@ class QueueingSubscriber final : public Subscriber {
     queue_.push_back(std::move(message));
   }
 
-  void skip(const MessagePtr&, std::uint32_t) override { ++skipped_; }
+  void skip(const Message&, std::uint32_t) override { ++skipped_; }
 
   /// Messages skipped under flow control (none expected here).
   std::size_t skipped() const { return skipped_; }
@@ -80,11 +80,13 @@ class RouterRig {
     mailbox_.take(batch_);
     for (Delivery& delivery : batch_) {
       auto* target = static_cast<QueueingSubscriber*>(delivery.target);
+      // Each delivery owns one reference, adopted here as the worker does.
+      MessagePtr message = MessagePtr::adopt(delivery.message);
       if (delivery.kind == Delivery::Kind::queued) {
-        target->deliver(std::move(delivery.message));
+        target->deliver(std::move(message));
         if (target->queued() == 1) to_write_.push_back(target);
       }
-      if (delivery.kind == Delivery::Kind::skipped) target->skip(delivery.message, delivery.epoch);
+      if (delivery.kind == Delivery::Kind::skipped) target->skip(*message, delivery.epoch);
     }
     batch_.clear();
     for (QueueingSubscriber* subscriber : to_write_) subscriber->write();

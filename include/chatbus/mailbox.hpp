@@ -24,7 +24,7 @@ class Subscriber;
 struct Delivery {
   enum class Kind { queued, skipped, retire };
   Subscriber* target;       ///< owned by the mailbox's worker
-  MessagePtr message;       ///< null for retire
+  const Message* message;   ///< owns one reference; null for retire
   Kind kind;                ///< what the worker does with it
   std::uint32_t epoch = 0;  ///< for skipped: the overflow epoch (flow_control.hpp)
 };
@@ -33,6 +33,9 @@ class Mailbox {
  public:
   /// `wake` schedules a drain on the owning thread; called without locks held.
   explicit Mailbox(std::function<void()> wake) : wake_(std::move(wake)) {}
+
+  /// Gives back the references of deliveries never taken (at exit).
+  ~Mailbox();
 
   /// Appends and empties `batch`. Returns true when the owner needs waking.
   bool push(std::vector<Delivery>& batch);

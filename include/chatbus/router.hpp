@@ -65,9 +65,9 @@ class Router {
     std::vector<Subscriber*> subscribers;     ///< exact subscriptions
     Clock::time_point last_active;            ///< last publish or last unsubscribe
   };
-  void fan_out(const std::vector<Subscriber*>& subscribers, const MessagePtr& message,
+  void fan_out(const std::vector<Subscriber*>& subscribers, const Message& message,
                std::size_t& queued);
-  void fan_out_patterns(std::string_view topic, const MessagePtr& message, std::size_t& queued);
+  void fan_out_patterns(std::string_view topic, const Message& message, std::size_t& queued);
 
   std::vector<Mailbox*> mailboxes_;                  ///< one per worker, by index
   const Clock::duration topic_ttl_;                  ///< how long an idle topic is kept

@@ -53,7 +53,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   void destroy(std::string_view reason);
 
   void deliver(MessagePtr message) override;
-  void skip(const MessagePtr& message, std::uint32_t epoch) override;
+  void skip(const Message& message, std::uint32_t epoch) override;
 
  private:
   enum class State {

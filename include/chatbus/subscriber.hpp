@@ -31,7 +31,7 @@ class Subscriber {
 
   /// Owning thread: a message skipped under flow control (count it), with
   /// the overflow epoch the skip was decided in.
-  virtual void skip(const MessagePtr& message, std::uint32_t epoch) = 0;
+  virtual void skip(const Message& message, std::uint32_t epoch) = 0;
 
  protected:
   ~Subscriber() = default;

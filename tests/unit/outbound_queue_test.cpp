@@ -25,7 +25,7 @@ TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
   OutboundQueue queue;
   append(queue, "OK\n");
   append(queue, "PONG\n");
-  auto message = std::make_shared<const Message>("t", 1, "{}");
+  auto message = make_message("t", 1, "{}");
   queue.push(message);
   append(queue, "OK 1\n");
   OutboundQueue::Gather buffers;
@@ -37,7 +37,7 @@ TEST(OutboundQueue, RepliesCoalesceAndMessagesAreSharedNotCopied) {
 TEST(OutboundQueue, ConsumeHandlesPartialWrites) {
   OutboundQueue queue;
   append(queue, "OK\n");
-  queue.push(std::make_shared<const Message>("t", 1, "{}"));
+  queue.push(make_message("t", 1, "{}"));
   queue.consume(2);
   EXPECT_EQ(gathered(queue), "\nMSG t 1 {}\n");
   queue.consume(5);
@@ -48,8 +48,8 @@ TEST(OutboundQueue, ConsumeHandlesPartialWrites) {
 
 TEST(OutboundQueue, DiscardKeepsThePartlyWrittenHeadWhole) {
   OutboundQueue queue;
-  queue.push(std::make_shared<const Message>("t", 1, "{}"));
-  queue.push(std::make_shared<const Message>("t", 2, "{}"));
+  queue.push(make_message("t", 1, "{}"));
+  queue.push(make_message("t", 2, "{}"));
   append(queue, "OK\n");
   queue.consume(3);
   EXPECT_EQ(queue.discard_unstarted(), 14u);
@@ -59,7 +59,7 @@ TEST(OutboundQueue, DiscardKeepsThePartlyWrittenHeadWhole) {
 TEST(OutboundQueue, PartlyWrittenTextHeadIsKeptWhole) {
   OutboundQueue queue;
   append(queue, "PONG abc\n");
-  queue.push(std::make_shared<const Message>("t", 1, "{}"));
+  queue.push(make_message("t", 1, "{}"));
   append(queue, "OK 1\n");
   queue.consume(4);
   EXPECT_EQ(queue.discard_unstarted(), 16u);
@@ -76,7 +76,7 @@ TEST(OutboundQueue, TextAppendedAfterPartialWritesComesOutInOrder) {
     append(queue, line);
     expected += line;
     if (i % 3 == 0) {
-      queue.push(std::make_shared<const Message>("t", static_cast<std::uint64_t>(i), "{}"));
+      queue.push(make_message("t", static_cast<std::uint64_t>(i), "{}"));
       expected += "MSG t " + std::to_string(i) + " {}\n";
     }
     if (i % 7 == 0) {
@@ -104,7 +104,7 @@ TEST(OutboundQueue, DiscardOfAnUnstartedQueueDropsEverything) {
 
 TEST(OutboundQueue, GatherIsBoundedPerWrite) {
   OutboundQueue queue;
-  auto message = std::make_shared<const Message>("t", 1, "{}");
+  auto message = make_message("t", 1, "{}");
   for (std::size_t i = 0; i < OutboundQueue::max_gather + 10; ++i) queue.push(message);
   OutboundQueue::Gather buffers;
   EXPECT_EQ(queue.gather(buffers), OutboundQueue::max_gather);

@@ -17,7 +17,7 @@ class FakeSubscriber final : public Subscriber {
   explicit FakeSubscriber(unsigned worker = 0, std::size_t max_pending = 1 << 20)
       : Subscriber(worker, max_pending) {}
   void deliver(MessagePtr message) override { received.emplace_back(message->line()); }
-  void skip(const MessagePtr& message, std::uint32_t) override { skipped.emplace_back(message->topic()); }
+  void skip(const Message& message, std::uint32_t) override { skipped.emplace_back(message.topic()); }
   std::vector<std::string> received;  ///< MSG lines in order
   std::vector<std::string> skipped;   ///< topics of skipped messages
 };
@@ -36,8 +36,10 @@ class RouterTest : public ::testing::Test {
       mailbox->take(batch);
       for (Delivery& delivery : batch) {
         auto* target = static_cast<FakeSubscriber*>(delivery.target);
-        if (delivery.kind == Delivery::Kind::queued) target->deliver(delivery.message);
-        if (delivery.kind == Delivery::Kind::skipped) target->skip(delivery.message, delivery.epoch);
+        // Each delivery owns a reference: adopt it, as the worker does.
+        MessagePtr message = MessagePtr::adopt(delivery.message);
+        if (delivery.kind == Delivery::Kind::queued) target->deliver(std::move(message));
+        if (delivery.kind == Delivery::Kind::skipped) target->skip(*message, delivery.epoch);
       }
     }
   }
@@ -231,6 +233,7 @@ TEST(RouterNoTtl, ZeroTtlForgetsTopicsAtOnce) {
   mailbox.take(batch);
   ASSERT_EQ(batch.size(), 2u);
   EXPECT_EQ(batch[1].message->line(), "MSG t 1 {}\n");
+  for (const Delivery& delivery : batch) delivery.message->release();
 }
 
 }  // namespace
