@@ -5,7 +5,12 @@
 namespace chatbus {
 namespace {
 
-/// Past these, an empty queue gives its buffers back.
+/// An empty queue gives back buffers this small (an idle connection then
+/// holds none, and regrowing them is cheap) or larger than the kept sizes
+/// (bounding what a burst leaves behind); it keeps the ones in between, which
+/// a busy connection would otherwise regrow on every turn.
+constexpr std::size_t small_segments = 64;
+constexpr std::size_t small_text = 1024;
 constexpr std::size_t kept_segments = 4096;
 constexpr std::size_t kept_text = 16 * 1024;
 
@@ -90,8 +95,10 @@ void OutboundQueue::reset_if_empty() {
 
 void OutboundQueue::release_memory() {
   if (!empty()) return;
-  if (segments_.capacity() > kept_segments) std::vector<Segment>().swap(segments_);
-  if (text_.capacity() > kept_text) std::string().swap(text_);
+  const std::size_t segments = segments_.capacity();
+  if (segments <= small_segments || segments > kept_segments) std::vector<Segment>().swap(segments_);
+  const std::size_t text = text_.capacity();
+  if (text <= small_text || text > kept_text) std::string().swap(text_);
 }
 
 }  // namespace chatbus

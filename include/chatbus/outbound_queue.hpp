@@ -47,8 +47,8 @@ class OutboundQueue {
   /// the next line still starts on a line boundary). Returns bytes dropped.
   std::size_t discard_unstarted();
 
-  /// Returns large buffers once empty, so an idle connection stays small
-  /// while a busy one keeps what it reuses every turn.
+  /// Once empty, gives back small and very large buffers, so an idle
+  /// connection holds none while a busy one keeps what it reuses every turn.
   void release_memory();
 
  private:
