@@ -1,6 +1,5 @@
 #include "chatbus/mailbox.hpp"
 
-
 namespace chatbus {
 
 Mailbox::~Mailbox() {
@@ -14,6 +13,7 @@ bool Mailbox::push(std::vector<Delivery>& batch) {
   std::lock_guard lock(mutex_);
   pending_.insert(pending_.end(), batch.begin(), batch.end());
   batch.clear();
+  has_pending_.store(true, std::memory_order_release);
   const bool needs_wake = !wake_pending_;
   wake_pending_ = true;
   return needs_wake;
@@ -22,6 +22,7 @@ bool Mailbox::push(std::vector<Delivery>& batch) {
 bool Mailbox::push(Delivery delivery) {
   std::lock_guard lock(mutex_);
   pending_.push_back(delivery);
+  has_pending_.store(true, std::memory_order_release);
   const bool needs_wake = !wake_pending_;
   wake_pending_ = true;
   return needs_wake;
@@ -32,6 +33,7 @@ void Mailbox::take(std::vector<Delivery>& out) {
   std::lock_guard lock(mutex_);
   out.swap(pending_);
   wake_pending_ = false;
+  has_pending_.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace chatbus

@@ -1,4 +1,5 @@
 // chatbusd: parse the configuration, set up logging, run the server.
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -27,6 +28,9 @@ int main(int argc, char** argv) {
   const auto config = chatbus::parse_config(argc, argv, exit_code, std::cout, std::cerr);
   if (!config) return exit_code;
   try {
+    // Sockets write with MSG_NOSIGNAL; this covers stderr, whose reader
+    // (a terminal, a pipe to a log shipper) may go away.
+    std::signal(SIGPIPE, SIG_IGN);
     chatbus::setup_logging(config->log_level, config->log_format);
     raise_descriptor_limit();
     chatbus::Server server(*config);

@@ -15,7 +15,8 @@ namespace {
 
 unsigned thread_count(const Config& config) {
   if (config.threads > 0) return config.threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::min<unsigned>(cores, Router::max_workers);
 }
 
 std::vector<std::unique_ptr<Worker>> make_workers(unsigned count) {
@@ -85,7 +86,7 @@ void Server::accept_next() {
 
 void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket,
                        Worker& target) {
-  if (shutting_down_ || ec == boost::asio::error::operation_aborted) return;
+  if (ec == boost::asio::error::operation_aborted) return;
   if (ec == boost::asio::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
       ec.value() == ENOMEM) {
     // Out of descriptors or memory: accepting again at once would spin.
@@ -102,7 +103,7 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   }
   if (ec) {
     spdlog::debug("accept failed: {}", ec.message());
-    accept_next();
+    if (!shutting_down_) accept_next();
     return;
   }
   if (descriptor_warning_logged_) {
@@ -112,9 +113,9 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   set_socket_options(socket);
   const bool admitted = broker_->admit_connection();
   boost::asio::post(target.context(), [&target, admitted, s = std::move(socket)]() mutable {
-    target.adopt(std::move(s), admitted);
+    target.adopt(std::move(s), admitted);  // during shutdown: BYE shutdown at once
   });
-  accept_next();
+  if (!shutting_down_) accept_next();
 }
 
 void Server::set_socket_options(boost::asio::ip::tcp::socket& socket) const {

@@ -88,6 +88,10 @@ void Session::on_readable() {
       return;
     }
     last_input_at_ = Clock::now();
+    // Everything a publisher had acknowledged before these bytes arrived is
+    // in our mailbox by now: queue it ahead of the replies to them, even if
+    // the posted drain has not run yet (the PUB-then-PING barrier).
+    if (worker_.mailbox().maybe_pending()) worker_.drain_mailbox();
     handle_input(std::string_view(buffer.data(), n));
     // A short read emptied the socket; a new arrival raises a new event.
     more_waiting = n == buffer.size();
@@ -99,7 +103,7 @@ void Session::on_readable() {
     read_paused_ = true;  // our own output is backed up: resumed by the writer
     return;
   }
-  if (more_waiting) {
+  if (more_waiting && !reading_) {
     // Data is still there, so no new readiness event would come: come back
     // after the other sessions of this thread had their turn.
     reading_ = true;  // the posted turn counts as the pending read
@@ -109,7 +113,7 @@ void Session::on_readable() {
     });
     return;
   }
-  wait_readable();
+  if (!more_waiting) wait_readable();
 }
 
 void Session::handle_input(std::string_view data) {

@@ -28,6 +28,9 @@ bool allowed_unauthenticated(Verb verb) {
   return verb == Verb::hello || verb == Verb::ping || verb == Verb::quit || verb == Verb::auth;
 }
 
+/// Largest PUB scratch buffer a connection keeps between commands.
+constexpr std::size_t max_kept_payload = 16 * 1024;
+
 PayloadSchema schema_for(std::string_view topic, bool strict) {
   if (!is_chat_stream(topic)) return PayloadSchema::any_object;
   return strict ? PayloadSchema::chat_stream_strict : PayloadSchema::chat_stream;
@@ -130,11 +133,14 @@ void Session::do_pub(const Command& command) {
   const std::string problem = canonicalize_payload(
       command.text, schema_for(canonical_, broker_.config().strict_payloads), payload_);
   if (!problem.empty()) {
+    if (payload_.capacity() > max_kept_payload) std::string().swap(payload_);
     reply_error(ErrorCode::bad_payload, problem);
     return;
   }
   const std::size_t queued = broker_.router().publish(canonical_, payload_);
   ++messages_in_;
+  // Keep the scratch for the next PUB, unless one huge payload grew it.
+  if (payload_.capacity() > max_kept_payload) std::string().swap(payload_);
   // Hand this thread's deliveries over now rather than at the posted drain:
   // a publisher subscribed to its own topic then sees its MSG before the
   // replies to the commands it pipelined after the PUB.

@@ -10,6 +10,13 @@
 #include "chatbus/worker.hpp"
 
 namespace chatbus {
+namespace {
+
+/// Distinct topics whose skipped MSGs one connection may count while it is
+/// overflowed; past it the connection is closed as a slow consumer.
+constexpr std::size_t max_dropped_topics = 65536;
+
+}  // namespace
 
 void Session::deliver(MessagePtr message) {
   if (state_ != State::open) {
@@ -18,6 +25,9 @@ void Session::deliver(MessagePtr message) {
   }
   queue_.push(std::move(message));
   ++messages_out_;
+  // A MSG may take the queue past the limit by itself (see try_reserve):
+  // the slow-consumer clock starts then, not at the next skip.
+  if (!over_limit_ && flow().over_limit()) note_over_limit();
   schedule_flush();
 }
 
@@ -34,8 +44,13 @@ void Session::skip(const Message& message, std::uint32_t epoch) {
   const auto it = dropped_.find(message.topic());
   if (it != dropped_.end()) {
     ++it->second;
-  } else {
+  } else if (dropped_.size() < max_dropped_topics) {
     dropped_.emplace(std::string(message.topic()), 1);
+  } else if (!closing_posted_) {
+    // Counting drops for ever more topics would grow without bound: give up
+    // on this consumer. (Not from inside the drain that called us.)
+    closing_posted_ = true;
+    boost::asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close("slow_consumer", true); });
   }
   if (!over_limit_) note_over_limit();
 }
@@ -50,7 +65,7 @@ void Session::report_drops() {
   for (const auto& [topic, count] : dropped_) {
     queue_text([&](std::string& out) { append_dropped(out, topic, count); });
   }
-  dropped_.clear();
+  StringMap<std::uint64_t>().swap(dropped_);  // give back the buckets too
   flow().resume();
 }
 
@@ -128,6 +143,8 @@ void Session::after_write_progress() {
   }
   if (read_paused_ && !flow().over_limit()) {
     read_paused_ = false;
+    // We, not the peer, stopped the input: that time is not idleness.
+    last_input_at_ = Clock::now();
     wait_readable();
   }
 }

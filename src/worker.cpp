@@ -11,7 +11,7 @@ namespace chatbus {
 
 Worker::Worker(unsigned index)
     : index_(index),
-      context_(1),  // one thread runs it: Asio can skip its internal locking
+      context_(1),  // concurrency hint: one thread runs it
       work_guard_(boost::asio::make_work_guard(context_)),
       mailbox_([this] { boost::asio::post(context_, [this] { drain_mailbox(); }); }),
       read_buffer_(read_buffer_size) {}
@@ -51,16 +51,19 @@ void Worker::adopt(boost::asio::ip::tcp::socket socket, bool admitted) {
 }
 
 void Worker::drain_mailbox() {
+  // Nothing a session does while taking a delivery closes or flushes it
+  // synchronously, so a drain never re-enters itself.
   assert(!draining_);
+  if (draining_) return;
   draining_ = true;
   mailbox_.take(batch_);
   for (Delivery& delivery : batch_) {
     switch (delivery.kind) {
       case Delivery::Kind::queued:
-        static_cast<Session*>(delivery.target)->deliver(MessagePtr::adopt(delivery.message));
+        delivery.target->deliver(MessagePtr::adopt(delivery.message));
         break;
       case Delivery::Kind::skipped:
-        static_cast<Session*>(delivery.target)->skip(*delivery.message, delivery.epoch);
+        delivery.target->skip(*delivery.message, delivery.epoch);
         delivery.message->release();
         break;
       case Delivery::Kind::retire:

@@ -9,6 +9,7 @@
 // publishes costs one wake-up.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -49,11 +50,17 @@ class Mailbox {
   /// Owning thread: moves everything pushed so far into `out` (emptied first).
   void take(std::vector<Delivery>& out);
 
+  /// Owning thread: a lock-free hint that take() would find something. A
+  /// push that happened before (in real time) the caller's last syscall is
+  /// seen, which is what the PUB-then-PING barrier needs.
+  bool maybe_pending() const { return has_pending_.load(std::memory_order_acquire); }
+
  private:
   std::function<void()> wake_;      ///< posts a drain to the owning worker
   std::mutex mutex_;                ///< guards pending_ and wake_pending_
   std::vector<Delivery> pending_;   ///< pushed, not yet taken
   bool wake_pending_ = false;       ///< a drain is scheduled and will see pending_
+  std::atomic<bool> has_pending_{false};  ///< pending_ is not empty (hint for the owner)
 };
 
 }  // namespace chatbus

@@ -127,6 +127,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool writing_ = false;              ///< a wait for writability is pending
   bool flush_scheduled_ = false;      ///< a flush is posted
   bool input_closed_ = false;         ///< the peer half-closed (or vanished)
+  bool closing_posted_ = false;       ///< a close is posted, not yet run
 };
 
 template <class Encode>

@@ -138,6 +138,7 @@ LineClient::Fill LineClient::fill(Clock::time_point until) {
     if (ready == 0) return Fill::timeout;
     if (head_ > 0 && head_ * 2 > in_.size()) {
       in_.erase(0, head_);  // compact rarely, so that popping lines stays linear
+      scanned_ = scanned_ > head_ ? scanned_ - head_ : 0;
       head_ = 0;
     }
     char chunk[65536];
@@ -154,10 +155,16 @@ LineClient::Fill LineClient::fill(Clock::time_point until) {
 }
 
 std::optional<std::string> LineClient::pop_line() {
-  auto end = in_.find('\n', head_);
-  if (end == std::string::npos) return std::nullopt;
+  // Resume the search where the last one stopped: a line of many megabytes
+  // arriving in small chunks must not be rescanned from its start each time.
+  auto end = in_.find('\n', std::max(head_, scanned_));
+  if (end == std::string::npos) {
+    scanned_ = in_.size();
+    return std::nullopt;
+  }
   std::string line = in_.substr(head_, end - head_);
   head_ = end + 1;
+  scanned_ = head_;
   return line;
 }
 

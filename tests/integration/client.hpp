@@ -110,6 +110,7 @@ class LineClient {
   int fd_ = -1;                                ///< the socket; -1 once closed
   std::string in_;                             ///< bytes read from the socket
   std::size_t head_ = 0;                       ///< start of the unconsumed part of in_
+  std::size_t scanned_ = 0;                    ///< in_ holds no LF between head_ and this
   bool eof_ = false;                           ///< server closed its side
   std::deque<std::string> pushes_;             ///< pushes not yet taken
   std::uint64_t barrier_count_ = 0;            ///< makes barrier tokens unique

@@ -170,5 +170,43 @@ TEST(Barrier, HoldsForEverySubscriberOfAFanOut) {
   }
 }
 
+TEST(Barrier, HoldsWhileTheSubscribersWorkerIsBusy) {
+  // Connections go to the two workers in turn: the subscriber and both busy
+  // clients share worker 0, the publisher has worker 1. Worker 0 chews on a
+  // big PUB line while the second one and the subscriber's "PING early"
+  // arrive, so both readiness events are queued behind the first. Once the
+  // first is answered, worker 0 is busy with the second: a MSG published on
+  // worker 1 now must still come before the PONG of a PING the subscriber
+  // sends after the publisher's OK, though the subscriber's readiness was
+  // queued before the MSG was handed over.
+  Daemon daemon({"--threads", "2", "--max-line", "16MiB"});
+  auto subscriber = daemon.connect();
+  subscribe(subscriber, "t");
+  auto publisher = daemon.connect();
+  ASSERT_EQ(publisher.command("PING"), "PONG");
+  auto busy_one = daemon.connect();
+  ASSERT_EQ(busy_one.command("PING"), "PONG");
+  auto spare = daemon.connect();  // worker 1
+  ASSERT_EQ(spare.command("PING"), "PONG");
+  auto busy_two = daemon.connect();
+  ASSERT_EQ(busy_two.command("PING"), "PONG");
+  const std::string big_line = "PUB x {\"a\":\"" + std::string(8 << 20, 'a') + "\"}";
+  for (int i = 0; i < 10; ++i) {
+    busy_one.send_raw(big_line);
+    busy_two.send_raw(big_line);
+    busy_one.send_raw("\n");
+    busy_two.send_raw("\n");
+    subscriber.send_line("PING early");
+    ASSERT_EQ(busy_one.read_reply(), "OK 0");
+    ASSERT_EQ(publish(publisher, "t", numbered(i)), "OK 1");
+    subscriber.send_line("PING late");
+    ASSERT_EQ(subscriber.read_reply(), "PONG early");
+    ASSERT_EQ(subscriber.read_reply(), "PONG late");
+    auto pushes = subscriber.take_pushes();
+    ASSERT_EQ(pushes.size(), 1u) << "round " << i << ": the MSG came after PONG late";
+    ASSERT_EQ(busy_two.read_reply(), "OK 0");
+  }
+}
+
 }  // namespace
 }  // namespace chatbus::itest

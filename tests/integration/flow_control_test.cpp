@@ -4,6 +4,9 @@
 // account for every seq through MSG lines and DROPPED counts.
 #include "flow_support.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <numeric>
 
 namespace chatbus::itest {
@@ -190,6 +193,29 @@ TEST(SlowConsumer, NeverDrainingGetsByeSlowConsumer) {
     ASSERT_TRUE(parse_msg(lines[i]) || parse_dropped(lines[i])) << "line " << i << ": " << lines[i].substr(0, 100);
   }
   EXPECT_EQ(publish(publisher, "fc:a", "{}"), "OK 0");
+}
+
+TEST(SlowConsumer, OneMsgThatPassesTheLimitStartsTheClock) {
+  // A MSG is queued while the queue has not passed the limit, so a single
+  // big one can take it far past; no later skip is needed to start the
+  // slow-consumer clock.
+  Daemon daemon({"--max-pending", "1MiB", "--max-line", "16MiB", "--slow-consumer-timeout", "300ms"});
+  auto slow = daemon.connect(small_receive_buffer);
+  auto publisher = daemon.connect();
+  subscribe(slow, "fc:big");
+  const std::string payload = "{\"pad\":\"" + std::string(10 << 20, 'p') + "\"}";
+  ASSERT_EQ(publish(publisher, "fc:big", payload), "OK 1");
+  // Time is the subject: read nothing for well past the timeout.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::optional<std::string> last;
+  std::size_t lines = 0;
+  while (auto line = slow.read_line()) {
+    last = std::move(line);
+    ++lines;
+  }
+  ASSERT_TRUE(last);
+  EXPECT_EQ(*last, "BYE slow_consumer");
+  EXPECT_LE(lines, 2u);  // at most the MSG that was being written, then the BYE
 }
 
 TEST(SlowConsumer, DrainingInTimeAvoidsTheBye) {
