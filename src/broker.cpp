@@ -44,7 +44,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 Broker::Broker(Config config, std::vector<Mailbox*> mailboxes)
     : config_(std::move(config)),
-      router_(std::move(mailboxes), config_.topic_ttl),
+      router_(std::move(mailboxes), config_.topic_ttl, &Router::Clock::now, &total_pending_),
       node_id_(random_node_id()),
       hello_reply_(encode_hello(config_, node_id_)) {}
 

@@ -25,7 +25,7 @@ std::uint64_t millis(ms d) { return static_cast<std::uint64_t>(d.count()); }
 ms to_ms(std::uint64_t v) { return ms(static_cast<ms::rep>(v)); }
 
 // clang-format off
-const std::array<NumericOption, 13> options{{
+const std::array<NumericOption, 14> options{{
   {"port", "Server", Unit::count, 0, 65535, "PORT", "TCP port to listen on (0 = any free port)",
    &RawConfig::port,
    [](const Config& c) -> std::uint64_t { return c.port; },
@@ -45,6 +45,11 @@ const std::array<NumericOption, 13> options{{
    &RawConfig::max_pending,
    [](const Config& c) -> std::uint64_t { return c.max_pending; },
    [](Config& c, std::uint64_t v) { c.max_pending = static_cast<std::size_t>(v); }},
+  {"max-total-pending", "Limits", Unit::size, kib, 1024 * 1024 * mib, "SIZE",
+   "Outbound bytes queued for all connections together; past it PUB is ERR overloaded",
+   &RawConfig::max_total_pending,
+   [](const Config& c) -> std::uint64_t { return c.max_total_pending; },
+   [](Config& c, std::uint64_t v) { c.max_total_pending = static_cast<std::size_t>(v); }},
   {"slow-consumer-timeout", "Timeouts", Unit::duration, 1, day, "DURATION",
    "How long a connection may stay over --max-pending before BYE slow_consumer",
    &RawConfig::slow_consumer_timeout,

@@ -26,7 +26,8 @@ struct RawValue {
 /// Everything parse_config collects before validation.
 struct RawConfig {
   RawValue bind, log_level, log_format, strict_payloads;
-  RawValue port, threads, max_line, max_pending, slow_consumer_timeout, max_subs, max_connections,
+  RawValue port, threads, max_line, max_pending, max_total_pending, slow_consumer_timeout, max_subs,
+      max_connections,
       idle_timeout, auth_timeout, max_bad_lines, topic_ttl, shutdown_timeout, tcp_keepalive;
   std::vector<std::string> auth_tokens;  ///< as given; each may hold several, comma-separated
 };

@@ -84,6 +84,17 @@ std::size_t OutboundQueue::discard_unstarted() {
   return dropped;
 }
 
+std::size_t OutboundQueue::discard_all() {
+  std::size_t dropped = discard_unstarted();
+  if (!empty()) {  // the partly written head
+    const Segment& head = segments_[head_];
+    dropped += (head.message ? head.message->line().size() : head.text_size) - head_offset_;
+    segments_.resize(head_);
+    reset_if_empty();
+  }
+  return dropped;
+}
+
 void OutboundQueue::reset_if_empty() {
   if (!empty()) return;
   segments_.clear();

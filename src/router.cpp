@@ -22,10 +22,11 @@ void erase_one(std::vector<Subscriber*>& subscribers, Subscriber* subscriber) {
 }  // namespace
 
 Router::Router(std::vector<Mailbox*> mailboxes, Clock::duration topic_ttl,
-               std::function<Clock::time_point()> now)
+               std::function<Clock::time_point()> now, std::atomic<std::size_t>* total_pending)
     : mailboxes_(std::move(mailboxes)),
       topic_ttl_(topic_ttl),
       now_(std::move(now)),
+      total_pending_(total_pending),
       batches_(mailboxes_.size()) {
   assert(mailboxes_.size() <= max_workers);
 }
@@ -94,6 +95,9 @@ std::size_t Router::publish(std::string_view topic, std::string_view json) {
     std::size_t deliveries = 0;
     for (const auto& batch : batches_) deliveries += batch.size();
     if (deliveries > 0) message->add_references(static_cast<std::uint32_t>(deliveries));
+    if (total_pending_ != nullptr && queued > 0) {
+      total_pending_->fetch_add(queued * message->line().size(), std::memory_order_relaxed);
+    }
     for (unsigned worker = 0; worker < batches_.size(); ++worker) {
       if (mailboxes_[worker]->push(batches_[worker])) to_wake[wake_count++] = worker;
     }

@@ -27,7 +27,7 @@ std::string peer_of(const boost::asio::ip::tcp::socket& socket) {
 }  // namespace
 
 Session::Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitted)
-    : Subscriber(worker.index(), broker.config().max_pending),
+    : Subscriber(worker.index(), broker.config().max_pending, broker.total_pending()),
       worker_(worker),
       broker_(broker),
       socket_(std::move(socket)),
@@ -197,6 +197,7 @@ void Session::destroy(std::string_view reason) {
   boost::system::error_code ec;
   socket_.close(ec);
   if (timer_) timer_->cancel();
+  flow().release(queue_.discard_all());  // keeps the server-wide count true
   spdlog::info("connection {} closed: {} ({} published, {} delivered)", id_,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
   if (admitted_) broker_.leave_connection();

@@ -66,6 +66,9 @@ bool Session::dispatch(std::string_view line) {
 
 void Session::reply_error(ErrorCode code, std::string_view message) {
   queue_text([&](std::string& out) { append_err(out, code, message); });
+  // The server's own overload is not the client's mistake: it neither counts
+  // towards protocol_error nor breaks a row of mistakes.
+  if (code == ErrorCode::overloaded) return;
   ++bad_lines_in_a_row_;
   const unsigned limit = broker_.config().max_bad_lines;
   if (limit > 0 && bad_lines_in_a_row_ >= limit) close("protocol_error");
@@ -127,6 +130,11 @@ void Session::do_pub(const Command& command) {
     reply_error(ErrorCode::bad_topic, kind == TopicKind::pattern
                                           ? std::string_view("PUB takes a topic, not a pattern")
                                           : bad_topic_reason(command.argument));
+    return;
+  }
+  if (broker_.outbound_overloaded()) {
+    // Refused before it takes a sequence number: a retry later is safe.
+    reply_error(ErrorCode::overloaded, "the server's buffers for queued messages are full; retry later");
     return;
   }
   payload_.clear();

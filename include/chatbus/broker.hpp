@@ -40,11 +40,20 @@ class Broker {
   /// Uncounts a connection admitted before.
   void leave_connection() { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
+  /// Server-wide count of queued outbound bytes, kept by every FlowControl.
+  std::atomic<std::size_t>* total_pending() { return &total_pending_; }
+
+  /// True while the queued bytes of all connections exceed max_total_pending.
+  bool outbound_overloaded() const {
+    return total_pending_.load(std::memory_order_relaxed) > config_.max_total_pending;
+  }
+
   /// A fresh id for a connection's log lines.
   std::uint64_t next_connection_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   const Config config_;                     ///< settings, fixed after start
+  std::atomic<std::size_t> total_pending_{0};  ///< queued outbound bytes, all connections
   Router router_;                           ///< the topic registry
   const std::string node_id_;               ///< random id of this run
   const std::string hello_reply_;           ///< encoded HELLO reply

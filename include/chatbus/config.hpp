@@ -29,6 +29,7 @@ struct Config {
   LogFormat log_format = LogFormat::text;      ///< text or one JSON object a line
   std::size_t max_line = 65536;                ///< bytes per line including LF
   std::size_t max_pending = 8u << 20;          ///< outbound queue bytes per connection
+  std::size_t max_total_pending = 1u << 30;    ///< all connections' queued bytes; past it PUB is ERR overloaded
   duration slow_consumer_timeout = std::chrono::seconds(30);
   std::size_t max_subs = 10000;                ///< subscriptions per connection
   std::size_t max_connections = 100000;        ///< concurrent client connections

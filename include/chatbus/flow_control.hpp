@@ -31,7 +31,10 @@ namespace chatbus {
 
 class FlowControl {
  public:
-  explicit FlowControl(std::size_t limit) : limit_(limit) {}
+  /// `total`, if given, is the server-wide count of queued bytes: add() and
+  /// release() keep it (the router adds what it reserves, once per publish).
+  explicit FlowControl(std::size_t limit, std::atomic<std::size_t>* total = nullptr)
+      : limit_(limit), total_(total) {}
 
   /// Router, any thread: reserves room for a MSG of `bytes`. Returns false
   /// (skip it) while overflowed, or when the queue has already passed the
@@ -51,10 +54,16 @@ class FlowControl {
   }
 
   /// Owner: bytes queued that are never skipped (replies, DROPPED, BYE).
-  void add(std::size_t bytes) noexcept { bump(added_, bytes); }
+  void add(std::size_t bytes) noexcept {
+    bump(added_, bytes);
+    if (total_ != nullptr) total_->fetch_add(bytes, std::memory_order_relaxed);
+  }
 
-  /// Owner: bytes written to the socket or discarded.
-  void release(std::size_t bytes) noexcept { bump(released_, bytes); }
+  /// Owner: bytes written to the socket or discarded (one call per write).
+  void release(std::size_t bytes) noexcept {
+    bump(released_, bytes);
+    if (total_ != nullptr) total_->fetch_sub(bytes, std::memory_order_relaxed);
+  }
 
   /// Bytes reserved or queued and not yet written.
   std::size_t queued() const noexcept {
@@ -94,6 +103,7 @@ class FlowControl {
   }
 
   const std::size_t limit_;                 ///< max_pending for this connection
+  std::atomic<std::size_t>* const total_;   ///< server-wide queued bytes, or null
   std::atomic<std::size_t> reserved_{0};    ///< MSG bytes reserved, ever (router writes)
   std::atomic<std::size_t> added_{0};       ///< other bytes queued, ever (owner writes)
   std::atomic<std::size_t> released_{0};    ///< bytes written or discarded, ever (owner writes)

@@ -47,6 +47,10 @@ class OutboundQueue {
   /// the next line still starts on a line boundary). Returns bytes dropped.
   std::size_t discard_unstarted();
 
+  /// Drops everything unwritten, a partly written head included. Returns
+  /// the bytes dropped.
+  std::size_t discard_all();
+
   /// Once empty, gives back small and very large buffers, so an idle
   /// connection holds none while a busy one keeps what it reuses every turn.
   void release_memory();

@@ -14,6 +14,7 @@
 // subscriber alive; see subscriber.hpp for the retirement protocol.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -39,8 +40,10 @@ class Router {
 
   /// `mailboxes[i]` belongs to worker i. Topics without exact subscribers
   /// are forgotten `topic_ttl` after their last activity.
+  /// `total_pending`, if given, receives the bytes every publish reserves.
   Router(std::vector<Mailbox*> mailboxes, Clock::duration topic_ttl,
-         std::function<Clock::time_point()> now = &Clock::now);
+         std::function<Clock::time_point()> now = &Clock::now,
+         std::atomic<std::size_t>* total_pending = nullptr);
 
   /// Adds a subscription. `kind` is topic or pattern; `target` is canonical
   /// (see parse_topic_or_pattern). The caller ensures it is not a duplicate.
@@ -72,6 +75,7 @@ class Router {
   std::vector<Mailbox*> mailboxes_;                  ///< one per worker, by index
   const Clock::duration topic_ttl_;                  ///< how long an idle topic is kept
   std::function<Clock::time_point()> now_;           ///< clock, injectable for tests
+  std::atomic<std::size_t>* const total_pending_;    ///< server-wide queued bytes, or null
   std::mutex mutex_;                                 ///< guards everything below
   StringMap<TopicEntry> topics_;                     ///< concrete topic -> state
   StringMap<std::vector<Subscriber*>> patterns_;     ///< pattern prefix -> subscribers

@@ -16,7 +16,8 @@ namespace chatbus {
 
 class Subscriber {
  public:
-  Subscriber(unsigned worker, std::size_t max_pending) : worker_(worker), flow_(max_pending) {}
+  Subscriber(unsigned worker, std::size_t max_pending, std::atomic<std::size_t>* total_pending = nullptr)
+      : worker_(worker), flow_(max_pending, total_pending) {}
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
 

@@ -270,5 +270,58 @@ TEST(IdleTimeout, EveryLineReceivedRestartsTheClock) {
   EXPECT_TRUE(busy.pushes().empty()) << joined(busy.take_pushes());
 }
 
+TEST(Overload, PubIsRefusedWhileTheServersBuffersAreFullAndTakesNoSeq) {
+  // One subscriber that does not read holds more than the whole server may
+  // queue (its own limit is far higher), so publishing must stop with
+  // ERR overloaded rather than let the process grow.
+  Daemon daemon({"--max-pending", "64MiB", "--max-total-pending", "64KiB", "--max-line", "8KiB"});
+  auto slow = daemon.connect(4096);
+  auto publisher = daemon.connect();
+  subscribe(slow, "ov:a");
+  const std::string payload = "{\"pad\":\"" + std::string(1000, 'p') + "\"}";
+  std::uint64_t accepted = 0;
+  std::string refusal;
+  for (int i = 0; i < 100000 && refusal.empty(); ++i) {
+    const std::string reply = publish(publisher, "ov:a", payload);
+    if (reply == "OK 1") {
+      ++accepted;
+    } else {
+      refusal = reply;
+    }
+  }
+  ASSERT_TRUE(refusal.starts_with("ERR overloaded ")) << refusal;
+  // Being refused is not a client mistake: more than max_bad_lines refusals
+  // in a row leave the connection open.
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(publish(publisher, "ov:a", payload).starts_with("ERR overloaded"));
+  for (std::uint64_t seq = 1; seq <= accepted; ++seq) ASSERT_EQ(as_msg(slow.next_push()).seq, seq);
+  EXPECT_TRUE(slow.barrier().empty());
+  // Drained: publishing works again, and the refused PUBs took no number.
+  ASSERT_EQ(publish(publisher, "ov:a", "{}"), "OK 1");
+  EXPECT_EQ(as_msg(slow.next_push()).seq, accepted + 1);
+}
+
+TEST(Overload, ClosedConnectionsGiveBackWhatWasQueuedForThem) {
+  Daemon daemon({"--max-pending", "64MiB", "--max-total-pending", "64KiB", "--max-line", "8KiB"});
+  auto publisher = daemon.connect();
+  const std::string payload = "{\"pad\":\"" + std::string(1000, 'p') + "\"}";
+  {
+    auto slow = daemon.connect(4096);
+    subscribe(slow, "ov:b");
+    std::string reply;
+    for (int i = 0; i < 100000 && !reply.starts_with("ERR"); ++i) reply = publish(publisher, "ov:b", payload);
+    ASSERT_TRUE(reply.starts_with("ERR overloaded")) << reply;
+    slow.close_abruptly();
+  }
+  // The server notices the reset when it next writes to that socket; once
+  // it has, the budget is free again. Poll with PUBs (each one is a new
+  // attempt, not a sleep); the subscriber is gone, so each takes nothing.
+  std::string reply;
+  for (int i = 0; i < 100000; ++i) {
+    reply = publish(publisher, "ov:b", "{}");
+    if (reply == "OK 0") break;
+  }
+  EXPECT_EQ(reply, "OK 0");
+}
+
 }  // namespace
 }  // namespace chatbus::itest

@@ -36,6 +36,7 @@ const std::vector<OptionCase>& every_option() {
       {"log-format", "json", "text", [](Config& c) { c.log_format = LogFormat::json; }},
       {"max-line", "1KiB", "2KiB", [](Config& c) { c.max_line = 1024; }},
       {"max-pending", "16MiB", "32MiB", [](Config& c) { c.max_pending = 16u << 20; }},
+      {"max-total-pending", "64MiB", "128MiB", [](Config& c) { c.max_total_pending = 64u << 20; }},
       {"slow-consumer-timeout", "500ms", "1m", [](Config& c) { c.slow_consumer_timeout = 500ms; }},
       {"max-subs", "50", "60", [](Config& c) { c.max_subs = 50; }},
       {"max-connections", "7", "8", [](Config& c) { c.max_connections = 7; }},

@@ -95,6 +95,15 @@ TEST(OutboundQueue, TextAppendedAfterPartialWritesComesOutInOrder) {
   EXPECT_EQ(rest, expected);
 }
 
+TEST(OutboundQueue, DiscardAllDropsThePartlyWrittenHeadToo) {
+  OutboundQueue queue;
+  queue.push(make_message("t", 1, "{}"));
+  append(queue, "OK\n");
+  queue.consume(3);
+  EXPECT_EQ(queue.discard_all(), 8u + 3u);
+  EXPECT_TRUE(queue.empty());
+}
+
 TEST(OutboundQueue, DiscardOfAnUnstartedQueueDropsEverything) {
   OutboundQueue queue;
   append(queue, "OK\n");
