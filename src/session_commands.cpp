@@ -88,14 +88,24 @@ void Session::do_auth(const Command& command) {
   reply_error(ErrorCode::unauthorized, "invalid token");
 }
 
-void Session::do_sub(const Command& command) {
-  const TopicKind kind = parse_topic_or_pattern(command.argument, canonical_);
-  if (kind == TopicKind::invalid) {
-    reply_error(ErrorCode::bad_topic, bad_topic_reason(command.argument));
-    return;
-  }
+TopicKind Session::parse_target(std::string_view text) {
+  const TopicKind kind = parse_topic_or_pattern(text, canonical_);
+  if (kind == TopicKind::invalid) reply_error(ErrorCode::bad_topic, bad_topic_reason(text));
+  return kind;
+}
+
+std::vector<std::string>::iterator Session::find_subscription(bool& found) {
   const auto it = std::lower_bound(subscriptions_.begin(), subscriptions_.end(), canonical_);
-  if (it == subscriptions_.end() || *it != canonical_) {
+  found = it != subscriptions_.end() && *it == canonical_;
+  return it;
+}
+
+void Session::do_sub(const Command& command) {
+  const TopicKind kind = parse_target(command.argument);
+  if (kind == TopicKind::invalid) return;
+  bool found;
+  const auto it = find_subscription(found);
+  if (!found) {  // subscribing again changes nothing
     const std::size_t limit = broker_.config().max_subs;
     if (subscriptions_.size() >= limit) {
       reply_error(ErrorCode::too_many_subscriptions,
@@ -109,13 +119,11 @@ void Session::do_sub(const Command& command) {
 }
 
 void Session::do_unsub(const Command& command) {
-  const TopicKind kind = parse_topic_or_pattern(command.argument, canonical_);
-  if (kind == TopicKind::invalid) {
-    reply_error(ErrorCode::bad_topic, bad_topic_reason(command.argument));
-    return;
-  }
-  const auto it = std::lower_bound(subscriptions_.begin(), subscriptions_.end(), canonical_);
-  if (it == subscriptions_.end() || *it != canonical_) {
+  const TopicKind kind = parse_target(command.argument);
+  if (kind == TopicKind::invalid) return;
+  bool found;
+  const auto it = find_subscription(found);
+  if (!found) {
     reply_error(ErrorCode::not_subscribed, "not subscribed to " + canonical_);
     return;
   }

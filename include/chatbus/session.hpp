@@ -74,6 +74,8 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool dispatch(std::string_view line);
   void do_hello();
   void do_auth(const Command& command);
+  TopicKind parse_target(std::string_view text);
+  std::vector<std::string>::iterator find_subscription(bool& found);
   void do_sub(const Command& command);
   void do_unsub(const Command& command);
   void do_pub(const Command& command);
