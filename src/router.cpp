@@ -48,6 +48,18 @@ void Router::subscribe(Subscriber& subscriber, TopicKind kind, std::string_view 
 
 void Router::unsubscribe(Subscriber& subscriber, TopicKind kind, std::string_view target) {
   std::lock_guard lock(mutex_);
+  remove_locked(subscriber, kind, target);
+}
+
+void Router::unsubscribe_all(Subscriber& subscriber, const std::vector<std::string>& targets) {
+  if (targets.empty()) return;
+  std::lock_guard lock(mutex_);
+  for (const std::string& target : targets) {
+    remove_locked(subscriber, target.back() == '*' ? TopicKind::pattern : TopicKind::topic, target);
+  }
+}
+
+void Router::remove_locked(Subscriber& subscriber, TopicKind kind, std::string_view target) {
   if (kind == TopicKind::pattern) {
     const auto it = patterns_.find(pattern_prefix(target));
     assert(it != patterns_.end());

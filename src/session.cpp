@@ -205,10 +205,7 @@ void Session::destroy(std::string_view reason) {
 }
 
 void Session::leave_router() {
-  Router& router = broker_.router();
-  for (const std::string& target : subscriptions_) {
-    router.unsubscribe(*this, target.back() == '*' ? TopicKind::pattern : TopicKind::topic, target);
-  }
+  broker_.router().unsubscribe_all(*this, subscriptions_);
   subscriptions_.clear();
   subscriptions_.shrink_to_fit();
 }

@@ -52,6 +52,10 @@ class Router {
   /// Removes a subscription the subscriber holds.
   void unsubscribe(Subscriber& subscriber, TopicKind kind, std::string_view target);
 
+  /// Removes all of a leaving subscriber's subscriptions (canonical targets,
+  /// patterns ending in `*`) under one acquisition of the lock.
+  void unsubscribe_all(Subscriber& subscriber, const std::vector<std::string>& targets);
+
   /// Queues `json` as the next message of `topic` (canonical) to every
   /// matching subscription; returns how many were queued (skips excluded).
   std::size_t publish(std::string_view topic, std::string_view json);
@@ -68,6 +72,7 @@ class Router {
     std::vector<Subscriber*> subscribers;     ///< exact subscriptions
     Clock::time_point last_active;            ///< last publish or last unsubscribe
   };
+  void remove_locked(Subscriber& subscriber, TopicKind kind, std::string_view target);
   void fan_out(const std::vector<Subscriber*>& subscribers, const Message& message,
                std::size_t& queued);
   void fan_out_patterns(std::string_view topic, const Message& message, std::size_t& queued);

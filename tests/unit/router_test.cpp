@@ -130,6 +130,19 @@ TEST_F(RouterTest, UnsubscribeStopsDelivery) {
   EXPECT_TRUE(s.received.empty());
 }
 
+TEST_F(RouterTest, UnsubscribeAllRemovesTopicsAndPatternsAtOnce) {
+  FakeSubscriber leaving, staying;
+  sub(leaving, "a:b");
+  sub(leaving, "a:*");
+  sub(leaving, "*");
+  sub(staying, "a:b");
+  router_.unsubscribe_all(leaving, {"a:b", "a:*", "*"});
+  EXPECT_EQ(router_.publish("a:b", "{}"), 1u);
+  drain();
+  EXPECT_TRUE(leaving.received.empty());
+  EXPECT_EQ(staying.received.size(), 1u);
+}
+
 TEST_F(RouterTest, RemovingOneSubscriberLeavesTheOthers) {
   std::vector<std::unique_ptr<FakeSubscriber>> subscribers;
   for (int i = 0; i < 5; ++i) {
