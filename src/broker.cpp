@@ -57,6 +57,15 @@ bool Broker::token_accepted(std::string_view token) const {
   return accepted;
 }
 
+bool Broker::admit_refusal() {
+  // Refusals in flight at once; past this a refused connection gets a
+  // best-effort BYE and is closed at once.
+  constexpr std::size_t max_refusals = 1024;
+  if (refusals_.fetch_add(1, std::memory_order_relaxed) < max_refusals) return true;
+  refusals_.fetch_sub(1, std::memory_order_relaxed);
+  return false;
+}
+
 bool Broker::admit_connection() {
   std::size_t current = connections_.load(std::memory_order_relaxed);
   do {

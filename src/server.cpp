@@ -4,6 +4,7 @@
 #include <csignal>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -112,6 +113,25 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   }
   set_socket_options(socket);
   const bool admitted = broker_->admit_connection();
+  // Say so once per episode of refusals, not once per refused connection.
+  if (!admitted && !refusal_logged_) {
+    spdlog::warn("max_connections ({}) reached: refusing new connections with BYE overloaded",
+                 broker_->config().max_connections);
+  } else if (admitted && refusal_logged_) {
+    spdlog::info("accepting connections again below max_connections");
+  }
+  refusal_logged_ = !admitted;
+  if (!admitted && !broker_->admit_refusal()) {
+    // Too many refusals lingering already: say BYE if the socket takes it
+    // right now, and close.
+    static constexpr std::string_view bye = "BYE overloaded\n";
+    [[maybe_unused]] const auto sent = ::send(socket.native_handle(), bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    boost::system::error_code close_ec;
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, close_ec);
+    socket.close(close_ec);
+    if (!shutting_down_) accept_next();
+    return;
+  }
   boost::asio::post(target.context(), [&target, admitted, s = std::move(socket)]() mutable {
     target.adopt(std::move(s), admitted);  // during shutdown: BYE shutdown at once
   });

@@ -48,8 +48,8 @@ void Session::start() {
     return;
   }
   if (!admitted_) {
-    spdlog::warn("connection {} from {} refused: max_connections ({}) reached", id_,
-                 peer_of(socket_), broker_.config().max_connections);
+    spdlog::debug("connection {} from {} refused: max_connections ({}) reached", id_,
+                  peer_of(socket_), broker_.config().max_connections);
     close("overloaded");
     return;
   }
@@ -200,7 +200,11 @@ void Session::destroy(std::string_view reason) {
   flow().release(queue_.discard_all());  // keeps the server-wide count true
   spdlog::info("connection {} closed: {} ({} published, {} delivered)", id_,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
-  if (admitted_) broker_.leave_connection();
+  if (admitted_) {
+    broker_.leave_connection();
+  } else {
+    broker_.leave_refusal();
+  }
   worker_.retire(*this);
 }
 

@@ -40,6 +40,14 @@ class Broker {
   /// Uncounts a connection admitted before.
   void leave_connection() { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
+  /// Counts a refused connection that will get a polite `BYE overloaded`
+  /// (and linger); false when too many already do, so a connection flood
+  /// cannot pin a descriptor per attempt for seconds.
+  bool admit_refusal();
+
+  /// Uncounts a refused connection admitted by admit_refusal().
+  void leave_refusal() { refusals_.fetch_sub(1, std::memory_order_relaxed); }
+
   /// Server-wide count of queued outbound bytes, kept by every FlowControl.
   std::atomic<std::size_t>* total_pending() { return &total_pending_; }
 
@@ -58,6 +66,7 @@ class Broker {
   const std::string node_id_;               ///< random id of this run
   const std::string hello_reply_;           ///< encoded HELLO reply
   std::atomic<std::size_t> connections_{0}; ///< admitted, still open
+  std::atomic<std::size_t> refusals_{0};    ///< refused, still saying BYE
   std::atomic<std::uint64_t> next_id_{1};   ///< connection ids
 };
 

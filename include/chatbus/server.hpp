@@ -54,6 +54,7 @@ class Server {
   bool shutting_down_ = false;                    ///< a shutdown has begun
   bool finished_ = false;                         ///< the threads were told to stop
   bool descriptor_warning_logged_ = false;        ///< EMFILE logged once per episode
+  bool refusal_logged_ = false;                   ///< max_connections logged once per episode
 };
 
 }  // namespace chatbus

@@ -2,6 +2,10 @@
 // (PROTOCOL.md: Framing, Commands, Errors and closing).
 #include "test_support.hpp"
 
+#include <sys/resource.h>
+
+#include <filesystem>
+
 namespace chatbus::itest {
 namespace {
 
@@ -161,6 +165,36 @@ TEST(MaxConnections, OneMoreGetsByeOverloadedThenEof) {
   extra.expect_eof();
   // The connections already there are unaffected.
   for (auto& client : clients) EXPECT_EQ(client.command("PING ok"), "PONG ok");
+}
+
+TEST(MaxConnections, AFloodOfRefusedConnectionsEachGetsByeOverloaded) {
+  // Past 1024 refusals lingering at once, the server stops keeping a session
+  // for each and answers at once; every refused client still reads the BYE.
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur < 2500 && limit.rlim_max >= 2500) {
+    limit.rlim_cur = 2500;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+  }
+  ASSERT_GE(limit.rlim_cur, 2500u) << "this test needs 2500 descriptors";
+  Daemon daemon({"--max-connections", "1"});
+  auto admitted = daemon.connect();
+  ASSERT_EQ(admitted.command("PING"), "PONG");
+  std::vector<LineClient> refused;
+  for (int i = 0; i < 1100; ++i) refused.push_back(daemon.connect());
+  for (auto& client : refused) {
+    ASSERT_EQ(client.next_push(), "BYE overloaded");
+    client.expect_eof();
+  }
+  EXPECT_EQ(admitted.command("PING ok"), "PONG ok");
+  // Our clients are all still open, so the lingering refusals still hold
+  // their descriptors: no more than 1024 of them, not one per refusal.
+  std::size_t daemon_descriptors = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(daemon.pid()) + "/fd")) {
+    ++daemon_descriptors;
+  }
+  EXPECT_LT(daemon_descriptors, 1024u + 64u);
 }
 
 TEST(MaxBadLines, ByeProtocolErrorAfterThatManyErrsInARow) {
