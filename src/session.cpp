@@ -136,10 +136,17 @@ bool Session::handle_frame(FrameKind kind, std::string_view line) {
 void Session::handle_end_of_input() {
   input_closed_ = true;
   if (state_ == State::open) {
-    // An unterminated last line is still a command.
-    framer_.finish([this](FrameKind kind, std::string_view line) { return handle_frame(kind, line); });
+    // Bytes after the last LF are not a line (PROTOCOL.md: a line ends with
+    // LF), so an unterminated tail is dropped unanswered.
+    if (state_ == State::open && subscriptions_.empty()) {
+      // Nothing can ever be pushed to it: once its replies are out, finish
+      // the close the peer began (no BYE: we are not the ones ending it).
+      // Most peers that close without QUIT end up here, so their
+      // descriptors come back at once rather than at the next keepalive.
+      finished_by_peer_ = true;
+    }
     flush();
-    if (state_ == State::open) {
+    if (state_ == State::open && !finished_by_peer_) {
       // Half-closed: keep delivering until the peer goes away; notice that
       // through socket errors (a failed write or a keepalive probe).
       socket_.async_wait(tcp::socket::wait_error, [self = shared_from_this()](boost::system::error_code ec) {

@@ -136,6 +136,10 @@ void Session::after_write_progress() {
   }
   if (queue_.empty()) {
     queue_.release_memory();
+    if (finished_by_peer_ && state_ == State::open) {
+      destroy("peer closed");
+      return;
+    }
     if (state_ == State::closing) {
       finish_closing();
       return;

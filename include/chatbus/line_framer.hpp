@@ -30,11 +30,6 @@ class LineFramer {
   template <class OnFrame>
   bool feed(std::string_view data, OnFrame&& on_frame);
 
-  /// End of input: an unfinished last line is delivered as if it had its LF
-  /// (or as too_long if it was over the limit). Returns the callback's verdict.
-  template <class OnFrame>
-  bool finish(OnFrame&& on_frame);
-
   /// True while part of a line is buffered or being discarded.
   bool mid_line() const { return discarding_ || !partial_.empty(); }
 
@@ -95,18 +90,6 @@ bool LineFramer::feed(std::string_view data, OnFrame&& on_frame) {
     if (!go_on) return false;
   }
   return true;
-}
-
-template <class OnFrame>
-bool LineFramer::finish(OnFrame&& on_frame) {
-  if (discarding_) {
-    discarding_ = false;
-    return on_frame(FrameKind::too_long, std::string_view());
-  }
-  if (partial_.empty()) return true;
-  std::string last;
-  last.swap(partial_);
-  return on_frame(FrameKind::line, strip_cr(last));
 }
 
 }  // namespace chatbus

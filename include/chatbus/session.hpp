@@ -130,6 +130,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool flush_scheduled_ = false;      ///< a flush is posted
   bool input_closed_ = false;         ///< the peer half-closed (or vanished)
   bool closing_posted_ = false;       ///< a close is posted, not yet run
+  bool finished_by_peer_ = false;     ///< peer closed with nothing subscribed: close once flushed
 };
 
 template <class Encode>

@@ -56,6 +56,7 @@ TEST(HalfClose, IncompleteLastLineIsNotACommand) {
   publisher.send_raw("PING first\nPUB t {}");  // no LF: not a line
   publisher.shutdown_write();
   EXPECT_EQ(publisher.read_reply(), "PONG first");
+  publisher.expect_eof();  // no reply for the fragment (an OK here fails)
   auto other = daemon.connect();
   EXPECT_EQ(publish(other, "t", "{}"), "OK 1");
   EXPECT_EQ(as_msg(listener.next_push()).seq, 1u) << "the unterminated PUB took a seq";
@@ -253,6 +254,18 @@ TEST(Bye, ServerHalfClosesAfterByeSoTheClientReadsEveryReply) {
   EXPECT_TRUE(is_err(client.read_reply(), "bad_command"));
   EXPECT_EQ(client.next_push(), "BYE protocol_error");
   client.expect_eof();
+}
+
+TEST(HalfClose, WithNothingSubscribedTheServerFinishesTheCloseAfterItsReplies) {
+  Daemon daemon;
+  auto client = daemon.connect();
+  client.send_raw("PING a\nSUB t\nUNSUB t\nPING b\n");
+  client.shutdown_write();
+  EXPECT_EQ(client.read_reply(), "PONG a");
+  EXPECT_EQ(client.read_reply(), "OK t");
+  EXPECT_EQ(client.read_reply(), "OK t");
+  EXPECT_EQ(client.read_reply(), "PONG b");
+  client.expect_eof();  // nothing could ever be pushed to it
 }
 
 }  // namespace

@@ -197,6 +197,36 @@ TEST(MaxConnections, AFloodOfRefusedConnectionsEachGetsByeOverloaded) {
   EXPECT_LT(daemon_descriptors, 1024u + 64u);
 }
 
+TEST(Descriptors, AcceptSurvivesRunningOutOfDescriptorsAndRecovers) {
+  Daemon daemon({"--threads", "1"});
+  // Leave the daemon only a few descriptors beyond what it uses already.
+  rlimit tight{32, 32};
+  ASSERT_EQ(::prlimit(daemon.pid(), RLIMIT_NOFILE, &tight, nullptr), 0);
+  std::vector<LineClient> first;
+  for (int i = 0; i < 40; ++i) first.push_back(daemon.connect());  // the kernel completes them all
+  // Those the daemon could accept answer; find the first one it could not.
+  std::size_t accepted = 0;
+  for (auto& client : first) {
+    client.send_line("PING");
+    if (!client.try_read_line(std::chrono::milliseconds(500))) break;
+    ++accepted;
+  }
+  ASSERT_GT(accepted, 0u);
+  ASSERT_LT(accepted, first.size()) << "the descriptor limit did not bite";
+  // Free descriptors: the daemon must pick up the waiting connections.
+  for (std::size_t i = 0; i < accepted; ++i) first[i].close();
+  for (std::size_t i = accepted; i < first.size(); ++i) {
+    if (i > accepted) first[i].send_line("PING");
+    ASSERT_EQ(first[i].read_reply(), "PONG") << "connection " << i << " was never accepted";
+  }
+  // It said so once, not once per failed accept.
+  const std::string log = daemon.log();
+  std::size_t warnings = 0;
+  for (auto at = log.find("accept failed"); at != std::string::npos; at = log.find("accept failed", at + 1)) ++warnings;
+  EXPECT_EQ(warnings, 1u) << log;
+  EXPECT_NE(log.find("accepting connections again"), std::string::npos) << log;
+}
+
 TEST(MaxBadLines, ByeProtocolErrorAfterThatManyErrsInARow) {
   Daemon daemon({"--max-bad-lines", "4"});
   auto client = daemon.connect();

@@ -89,23 +89,6 @@ TEST(LineFramer, OverlongBlankLineIsStillTooLong) {
   EXPECT_EQ(feed_whole(4, "      \n"), std::vector<std::string>{"<too long>"});
 }
 
-TEST(LineFramer, FinishDeliversAnUnterminatedLastLine) {
-  LineFramer framer(100);
-  Collector collector;
-  framer.feed("PING\nQUI", std::ref(collector));
-  framer.finish(std::ref(collector));
-  const std::vector<std::string> expected{"PING", "QUI"};
-  EXPECT_EQ(collector.frames, expected);
-}
-
-TEST(LineFramer, FinishReportsAnOverlongUnterminatedLine) {
-  LineFramer framer(4);
-  Collector collector;
-  framer.feed("xxxxxxxx", std::ref(collector));
-  framer.finish(std::ref(collector));
-  EXPECT_EQ(collector.frames, std::vector<std::string>{"<too long>"});
-}
-
 TEST(LineFramer, CallbackCanStopTheFeed) {
   LineFramer framer(100);
   Collector collector;
