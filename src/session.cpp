@@ -201,11 +201,12 @@ void Session::destroy(std::string_view reason) {
   if (state_ == State::closed) return;
   leave_router();
   state_ = State::closed;
+  const std::string peer = peer_of(socket_);  // while the socket is still open
   boost::system::error_code ec;
   socket_.close(ec);
   if (timer_) timer_->cancel();
   flow().release(queue_.discard_all());  // keeps the server-wide count true
-  spdlog::info("connection {} closed: {} ({} published, {} delivered)", id_,
+  spdlog::info("connection {} from {} closed: {} ({} published, {} delivered)", id_, peer,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
   if (admitted_) {
     broker_.leave_connection();
