@@ -148,6 +148,13 @@ std::string Daemon::log() const {
   return log_;
 }
 
+bool Daemon::wait_for_log(std::string_view text, std::chrono::milliseconds deadline) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, deadline, [&] {
+    return log_.find(text) != std::string::npos || output_closed_;
+  }) && log_.find(text) != std::string::npos;
+}
+
 void Daemon::send_signal(int signal) const {
   if (!status_) ::kill(pid_, signal);
 }

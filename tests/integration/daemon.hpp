@@ -46,6 +46,10 @@ class Daemon {
   /// Everything the daemon wrote to stderr (and stdout) so far.
   std::string log() const;
 
+  /// Waits up to `deadline` for `text` to appear in the log (woken by each
+  /// new chunk of output, not by polling); true if it did.
+  bool wait_for_log(std::string_view text, std::chrono::milliseconds deadline) const;
+
   /// Sends `signal` to the daemon.
   void send_signal(int signal) const;
 
@@ -70,7 +74,7 @@ class Daemon {
   std::optional<int> status_;          ///< wait status once reaped
   std::thread drainer_;                ///< copies output_fd_ into log_
   mutable std::mutex mutex_;           ///< guards log_ and output_closed_
-  std::condition_variable changed_;    ///< signalled when log_ grows or closes
+  mutable std::condition_variable changed_;  ///< signalled when log_ grows or closes
   std::string log_;                    ///< captured output
   bool output_closed_ = false;         ///< the pipe reached EOF
 };

@@ -268,5 +268,26 @@ TEST(HalfClose, WithNothingSubscribedTheServerFinishesTheCloseAfterItsReplies) {
   client.expect_eof();  // nothing could ever be pushed to it
 }
 
+TEST(Logging, OneLineForEachConnectAndDisconnectWithPeerReasonAndCounts) {
+  Daemon daemon;
+  {
+    auto subscriber = daemon.connect();
+    subscribe(subscriber, "t");
+    auto publisher = daemon.connect();
+    ASSERT_EQ(publish(publisher, "t", "{}"), "OK 1");
+    ASSERT_EQ(publish(publisher, "t", "{}"), "OK 1");
+    publisher.command("QUIT");
+    publisher.expect_eof();
+    subscriber.close_abruptly();  // a subscriber's plain close is only noticed at a write
+  }
+  EXPECT_TRUE(daemon.wait_for_log("connection 1 from 127.0.0.1:", std::chrono::seconds(10))) << daemon.log();
+  EXPECT_TRUE(daemon.wait_for_log("connection 2 from 127.0.0.1:", std::chrono::seconds(10))) << daemon.log();
+  EXPECT_TRUE(daemon.wait_for_log("closed: quit (2 published, 0 delivered)", std::chrono::seconds(10)))
+      << daemon.log();
+  EXPECT_TRUE(daemon.wait_for_log("(0 published, 2 delivered)", std::chrono::seconds(10))) << daemon.log();
+  // Never a line per message at the default level.
+  EXPECT_EQ(daemon.log().find("MSG "), std::string::npos) << daemon.log();
+}
+
 }  // namespace
 }  // namespace chatbus::itest
