@@ -62,8 +62,8 @@ void Session::note_over_limit() {
 }
 
 void Session::report_drops() {
-  for (const auto& [topic, count] : dropped_) {
-    queue_text([&](std::string& out) { append_dropped(out, topic, count); });
+  for (const auto& drop : dropped_) {
+    queue_text([&](std::string& out) { append_dropped(out, drop.first, drop.second); });
   }
   StringMap<std::uint64_t>().swap(dropped_);  // give back the buckets too
   flow().resume();

@@ -2,7 +2,9 @@
 # Builds and runs the whole test suite: first a debug build with warnings as
 # errors (benchmarks included, so they compile cleanly too), then the same
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer, then under
-# ThreadSanitizer. Set CHATBUS_TEST_PRESETS="dev" to run only some of them.
+# ThreadSanitizer, then each libFuzzer target briefly. Set
+# CHATBUS_TEST_PRESETS="dev" to run only some presets, CHATBUS_FUZZ_SECONDS
+# to fuzz longer than the default 20 s per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -10,13 +12,36 @@ install_packages "${CHATBUS_PACKAGES[@]}"
 
 jobs=$(nproc)
 status=0
+passed=0
+failed=0
 for preset in ${CHATBUS_TEST_PRESETS:-dev asan tsan}; do
   echo "=== chatbus: build and test, preset '$preset'"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
-  if ! ctest --preset "$preset" -j "$jobs"; then
+  log=$(mktemp)
+  if ! ctest --preset "$preset" -j "$jobs" | tee "$log"; then
     echo "=== chatbus: tests FAILED under preset '$preset'" >&2
     status=1
   fi
+  # "100% tests passed, 0 tests failed out of 373"
+  if summary=$(grep -E 'tests failed out of [0-9]+' "$log" | tail -1); then
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
+    bad=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$summary")
+    passed=$((passed + total - bad))
+    failed=$((failed + bad))
+  else
+    status=1
+  fi
+  rm -f "$log"
 done
+
+# The fuzz targets: built with clang, each run briefly so they keep building
+# and keep their invariants (tools/fuzz.sh alone runs them for longer).
+echo "=== chatbus: fuzz targets, ${CHATBUS_FUZZ_SECONDS:=20}s each"
+if ! CHATBUS_FUZZ_SECONDS=$CHATBUS_FUZZ_SECONDS bash tools/fuzz.sh; then
+  echo "=== chatbus: a fuzz target FAILED (inputs in build/fuzz/artifacts)" >&2
+  status=1
+fi
+
+echo "tests: $passed passed, $failed failed"
 exit $status
