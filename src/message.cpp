@@ -10,13 +10,13 @@ MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_v
   char seq_digits[20];
   const auto seq_end = std::to_chars(seq_digits, seq_digits + sizeof seq_digits, seq).ptr;
   const std::size_t seq_size = static_cast<std::size_t>(seq_end - seq_digits);
-  const std::size_t line_size = 4 + topic.size() + 1 + seq_size + 1 + json.size() + 1;
+  const std::size_t line_size = msg_prefix.size() + topic.size() + 1 + seq_size + 1 + json.size() + 1;
   // One allocation: the object, then its line.
   void* memory = ::operator new(sizeof(Message) + line_size);
   auto* message = new (memory) Message(line_size, topic.size());
   char* out = static_cast<char*>(memory) + sizeof(Message);
-  std::memcpy(out, "MSG ", 4);
-  out += 4;
+  std::memcpy(out, msg_prefix.data(), msg_prefix.size());
+  out += msg_prefix.size();
   std::memcpy(out, topic.data(), topic.size());
   out += topic.size();
   *out++ = ' ';

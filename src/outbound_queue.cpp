@@ -14,6 +14,10 @@ constexpr std::size_t small_text = 1024;
 constexpr std::size_t kept_segments = 4096;
 constexpr std::size_t kept_text = 16 * 1024;
 
+/// Written segments at the front of a queue that never empties are erased
+/// in batches of this many (rather than on every write).
+constexpr std::size_t compact_after = 1024;
+
 }  // namespace
 
 std::size_t OutboundQueue::gather(Gather& out) const {
@@ -58,7 +62,7 @@ void OutboundQueue::consume(std::size_t written) {
     head_offset_ = 0;
   }
   reset_if_empty();
-  if (head_ >= 1024) {
+  if (head_ >= compact_after) {
     segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }

@@ -19,6 +19,9 @@ namespace chatbus {
 
 class MessagePtr;
 
+/// What every MSG line starts with; the topic follows it.
+inline constexpr std::string_view msg_prefix = "MSG ";
+
 /// A `MSG <topic> <seq> <json>\n` line and where its topic sits in it.
 class Message {
  public:
@@ -29,7 +32,7 @@ class Message {
   std::string_view line() const { return {bytes(), line_size_}; }
 
   /// The concrete topic the message was published to.
-  std::string_view topic() const { return {bytes() + 4, topic_size_}; }
+  std::string_view topic() const { return {bytes() + msg_prefix.size(), topic_size_}; }
 
   /// Takes `count` more references at once.
   void add_references(std::uint32_t count) const { references_.fetch_add(count, std::memory_order_relaxed); }
@@ -46,7 +49,7 @@ class Message {
 
   mutable std::atomic<std::uint32_t> references_{1};  ///< owners left
   std::size_t line_size_;                             ///< bytes of the line, after the object
-  std::size_t topic_size_;                            ///< the topic starts at byte 4
+  std::size_t topic_size_;                            ///< the topic follows msg_prefix
 };
 
 /// Owning handle to a Message (one reference).
