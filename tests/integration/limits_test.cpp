@@ -355,8 +355,16 @@ TEST(Overload, PubIsRefusedWhileTheServersBuffersAreFullAndTakesNoSeq) {
   }
   ASSERT_TRUE(refusal.starts_with("ERR overloaded ")) << refusal;
   // Being refused is not a client mistake: more than max_bad_lines refusals
-  // in a row leave the connection open.
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(publish(publisher, "ov:a", payload).starts_with("ERR overloaded"));
+  // in a row leave the connection open. (The kernel may take a little more
+  // of the queue meanwhile, so an occasional PUB may get through.)
+  for (int i = 0; i < 20; ++i) {
+    const std::string reply = publish(publisher, "ov:a", payload);
+    if (reply == "OK 1") {
+      ++accepted;
+    } else {
+      ASSERT_TRUE(reply.starts_with("ERR overloaded")) << reply;
+    }
+  }
   for (std::uint64_t seq = 1; seq <= accepted; ++seq) ASSERT_EQ(as_msg(slow.next_push()).seq, seq);
   EXPECT_TRUE(slow.barrier().empty());
   // Drained: publishing works again, and the refused PUBs took no number.
