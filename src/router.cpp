@@ -83,7 +83,7 @@ void Router::remove_locked(Subscriber& subscriber, TopicKind kind, std::string_v
   }
 }
 
-std::size_t Router::publish(std::string_view topic, std::string_view json) {
+std::size_t Router::publish(std::string_view topic, std::string_view json, unsigned drained_by) {
   std::size_t queued = 0;
   std::array<unsigned, max_workers> to_wake;
   std::size_t wake_count = 0;
@@ -111,7 +111,7 @@ std::size_t Router::publish(std::string_view topic, std::string_view json) {
       total_pending_->fetch_add(queued * message->line().size(), std::memory_order_relaxed);
     }
     for (unsigned worker = 0; worker < batches_.size(); ++worker) {
-      if (mailboxes_[worker]->push(batches_[worker])) to_wake[wake_count++] = worker;
+      if (mailboxes_[worker]->push(batches_[worker]) && worker != drained_by) to_wake[wake_count++] = worker;
     }
   }
   for (std::size_t i = 0; i < wake_count; ++i) mailboxes_[to_wake[i]]->wake();

@@ -153,14 +153,14 @@ void Session::do_pub(const Command& command) {
     reply_error(ErrorCode::bad_payload, problem);
     return;
   }
-  const std::size_t queued = broker_.router().publish(canonical_, payload_);
+  const std::size_t queued = broker_.router().publish(canonical_, payload_, worker());
   ++messages_in_;
   // Keep the scratch for the next PUB, unless one huge payload grew it.
   if (payload_.capacity() > max_kept_payload) std::string().swap(payload_);
   // Hand this thread's deliveries over now rather than at the posted drain:
   // a publisher subscribed to its own topic then sees its MSG before the
   // replies to the commands it pipelined after the PUB.
-  worker_.drain_mailbox();
+  if (worker_.mailbox().maybe_pending()) worker_.drain_mailbox();
   reply([&](std::string& out) { append_ok(out, static_cast<std::uint64_t>(queued)); });
 }
 

@@ -56,9 +56,14 @@ class Router {
   /// patterns ending in `*`) under one acquisition of the lock.
   void unsubscribe_all(Subscriber& subscriber, const std::vector<std::string>& targets);
 
+  /// No worker: wake every mailbox that needs it.
+  static constexpr unsigned no_worker = ~0u;
+
   /// Queues `json` as the next message of `topic` (canonical) to every
   /// matching subscription; returns how many were queued (skips excluded).
-  std::size_t publish(std::string_view topic, std::string_view json);
+  /// The mailbox of worker `drained_by` is not woken: the caller runs on
+  /// that worker and drains it right after (saving a posted drain per PUB).
+  std::size_t publish(std::string_view topic, std::string_view json, unsigned drained_by = no_worker);
 
   /// Forgets topics idle for longer than the ttl. Returns how many.
   std::size_t forget_idle_topics();

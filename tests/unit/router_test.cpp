@@ -169,6 +169,17 @@ TEST_F(RouterTest, DeliveriesGoToTheSubscribersWorkerAndWakeItOncePerBurst) {
   EXPECT_EQ(wakes_[0], 2);
 }
 
+TEST_F(RouterTest, ThePublishersOwnWorkerIsNotWokenItDrainsItself) {
+  FakeSubscriber on0(0), on1(1);
+  sub(on0, "t");
+  sub(on1, "t");
+  router_.publish("t", "{}", 0);
+  EXPECT_EQ(wakes_[0], 0);
+  EXPECT_EQ(wakes_[1], 1);
+  drain();
+  EXPECT_EQ(on0.received.size(), 1u);
+}
+
 TEST_F(RouterTest, OverflowingSubscriberIsSkippedAndNotCounted) {
   FakeSubscriber slow(0, 40), fast(0);
   sub(slow, "t");
