@@ -94,7 +94,6 @@ class FlowControl {
     epoch_.fetch_add(1);
   }
 
-  std::size_t limit() const noexcept { return limit_; }
 
  private:
   /// Owner-side increment: a plain load and store, as the owner is the only writer.
