@@ -94,7 +94,6 @@ class FlowControl {
     epoch_.fetch_add(1);
   }
 
-
  private:
   /// Owner-side increment: a plain load and store, as the owner is the only writer.
   static void bump(std::atomic<std::size_t>& counter, std::size_t bytes) noexcept {
