@@ -4,7 +4,7 @@
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer, then under
 # ThreadSanitizer, then each libFuzzer target briefly. Set
 # CHATBUS_TEST_PRESETS="dev" to run only some presets, CHATBUS_FUZZ_SECONDS
-# to fuzz longer than the default 20 s per target.
+# to fuzz for other than the default 60 s per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -37,7 +37,7 @@ done
 
 # The fuzz targets: built with clang, each run briefly so they keep building
 # and keep their invariants (tools/fuzz.sh alone runs them for longer).
-echo "=== chatbus: fuzz targets, ${CHATBUS_FUZZ_SECONDS:=20}s each"
+echo "=== chatbus: fuzz targets, ${CHATBUS_FUZZ_SECONDS:=60}s each"
 if ! CHATBUS_FUZZ_SECONDS=$CHATBUS_FUZZ_SECONDS bash tools/fuzz.sh; then
   echo "=== chatbus: a fuzz target FAILED (inputs in build/fuzz/artifacts)" >&2
   status=1
