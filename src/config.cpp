@@ -90,21 +90,34 @@ void add_other_options(CLI::App& app, Bindings& bindings, RawConfig& raw) {
       ->group("Logging");
 }
 
-void add_strict_flag(CLI::App& app, Bindings& bindings, RawConfig& raw) {
-  const std::string name = "strict-payloads";
-  const std::string help =
-      std::string(
-          "Reject a chat:stream: payload with an unknown top-level key instead of "
-          "forwarding it. Default: ") +
-      (Config{}.strict_payloads ? "true" : "false") +
-      ". The bare flag means true; --strict-payloads=false, env and file take true or false";
+/// A boolean: the bare flag means true; --name=false, env and file take
+/// true or false.
+void add_bool_flag(CLI::App& app, Bindings& bindings, const std::string& name, RawValue& raw,
+                   const std::string& what, bool default_value, const std::string& group) {
+  const std::string help = what + ". Default: " + (default_value ? "true" : "false") +
+                           ". The bare flag means true; --" + name +
+                           "=false, env and file take true or false";
   // Bound to text like every option: config_validate reads true/false from env and file.
-  const CLI::Option* option = app.add_flag("--" + name, raw.strict_payloads.text, help)
+  const CLI::Option* option = app.add_flag("--" + name, raw.text, help)
                                   ->envname(env_name(name))
                                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-                                  ->group("Payloads");
-  bindings.scalars.emplace_back(option, &raw.strict_payloads);
+                                  ->group(group);
+  bindings.scalars.emplace_back(option, &raw);
   bindings.keys.push_back({file_key(name), name, env_name(name), false});
+}
+
+void add_flags(CLI::App& app, Bindings& bindings, RawConfig& raw) {
+  const Config defaults;
+  add_bool_flag(app, bindings, "strict-payloads", raw.strict_payloads,
+                "Reject a chat:stream: payload with an unknown top-level key instead of "
+                "forwarding it",
+                defaults.strict_payloads, "Payloads");
+  add_bool_flag(app, bindings, "admin", raw.admin,
+                "Serve the admin HTTP endpoint on --admin-bind:--admin-port", defaults.admin, "Admin");
+  add_setting(app, bindings, "admin-bind", raw.admin_bind, "IPv4 or IPv6 address of the admin endpoint")
+      ->type_name("ADDRESS")
+      ->default_str(defaults.admin_bind)
+      ->group("Admin");
 }
 
 /// --config, also from CHATBUS_CONFIG. CLI11 2.1.2 reads the config file
@@ -130,7 +143,7 @@ Bindings define_options(CLI::App& app, RawConfig& raw) {
   add_config_option(app);
   add_other_options(app, bindings, raw);
   add_numeric_options(app, bindings, raw);
-  add_strict_flag(app, bindings, raw);
+  add_flags(app, bindings, raw);
   app.allow_config_extras(false);  // ConfigFile already refuses unknown keys; belt and braces
   app.config_formatter(std::make_shared<ConfigFile>(bindings.keys));
   return bindings;

@@ -25,11 +25,16 @@ std::uint64_t millis(ms d) { return static_cast<std::uint64_t>(d.count()); }
 ms to_ms(std::uint64_t v) { return ms(static_cast<ms::rep>(v)); }
 
 // clang-format off
-const std::array<NumericOption, 14> options{{
+const std::array<NumericOption, 15> options{{
   {"port", "Server", Unit::count, 0, 65535, "PORT", "TCP port to listen on (0 = any free port)",
    &RawConfig::port,
    [](const Config& c) -> std::uint64_t { return c.port; },
    [](Config& c, std::uint64_t v) { c.port = static_cast<std::uint16_t>(v); }},
+  {"admin-port", "Admin", Unit::count, 0, 65535, "PORT",
+   "TCP port of the admin HTTP endpoint: /healthz, /readyz, /metrics, /v1/stats (0 = any free port)",
+   &RawConfig::admin_port,
+   [](const Config& c) -> std::uint64_t { return c.admin_port; },
+   [](Config& c, std::uint64_t v) { c.admin_port = static_cast<std::uint16_t>(v); }},
   {"threads", "Server", Unit::count, 0, 256, "N", "I/O threads (0 = one per CPU core)",
    &RawConfig::threads,
    [](const Config& c) -> std::uint64_t { return c.threads; },

@@ -25,7 +25,7 @@ struct RawValue {
 
 /// Everything parse_config collects before validation.
 struct RawConfig {
-  RawValue bind, log_level, log_format, strict_payloads;
+  RawValue bind, log_level, log_format, strict_payloads, admin, admin_bind, admin_port;
   RawValue port, threads, max_line, max_pending, max_total_pending, slow_consumer_timeout, max_subs,
       max_connections,
       idle_timeout, auth_timeout, max_bad_lines, topic_ttl, shutdown_timeout, tcp_keepalive;

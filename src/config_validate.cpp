@@ -96,16 +96,16 @@ std::string check_numeric(const NumericOption& option, const RawValue& raw, Conf
   return {};
 }
 
-std::string check_bind(const RawValue& raw, Config& config) {
+std::string check_address(const RawValue& raw, std::string_view option, std::string& out) {
   if (!raw.given) return {};
   in6_addr address{};  // large enough for either family; only the verdict is used
   if (inet_pton(AF_INET, raw.text.c_str(), &address) != 1 &&
       inet_pton(AF_INET6, raw.text.c_str(), &address) != 1) {
-    return "--bind: " + quoted(raw.text) +
+    return "--" + std::string(option) + ": " + quoted(raw.text) +
            " is not an IP address; expected an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 "
            "or ::";
   }
-  config.bind = raw.text;
+  out = raw.text;
   return {};
 }
 
@@ -129,15 +129,15 @@ std::string check_log(const RawConfig& raw, Config& config) {
   return {};
 }
 
-std::string check_strict(const RawValue& raw, Config& config) {
+std::string check_bool(const RawValue& raw, std::string_view option, bool& out) {
   if (!raw.given) return {};
   const std::string value = lowercase(raw.text);
   if (value == "true" || value == "1" || value == "yes" || value == "on") {
-    config.strict_payloads = true;
+    out = true;
   } else if (value == "false" || value == "0" || value == "no" || value == "off") {
-    config.strict_payloads = false;
+    out = false;
   } else {
-    return "--strict-payloads: " + quoted(raw.text) +
+    return "--" + std::string(option) + ": " + quoted(raw.text) +
            " is not a boolean; expected true or false (also 1/0, yes/no, on/off)";
   }
   return {};
@@ -171,8 +171,15 @@ std::string validate(const RawConfig& raw, Config& config) {
   for (const NumericOption& option : numeric_options()) {
     if (problem = check_numeric(option, raw.*option.raw, config); !problem.empty()) return problem;
   }
-  if (problem = check_bind(raw.bind, config); !problem.empty()) return problem;
-  if (problem = check_strict(raw.strict_payloads, config); !problem.empty()) return problem;
+  if (problem = check_address(raw.bind, "bind", config.bind); !problem.empty()) return problem;
+  if (problem = check_address(raw.admin_bind, "admin-bind", config.admin_bind); !problem.empty()) {
+    return problem;
+  }
+  if (problem = check_bool(raw.strict_payloads, "strict-payloads", config.strict_payloads);
+      !problem.empty()) {
+    return problem;
+  }
+  if (problem = check_bool(raw.admin, "admin", config.admin); !problem.empty()) return problem;
   if (problem = check_log(raw, config); !problem.empty()) return problem;
   if (problem = check_tokens(raw.auth_tokens, config); !problem.empty()) return problem;
   return {};

@@ -6,14 +6,15 @@
 
 namespace chatbus {
 
-MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json) {
+MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json,
+                        std::int64_t received_ns) {
   char seq_digits[20];
   const auto seq_end = std::to_chars(seq_digits, seq_digits + sizeof seq_digits, seq).ptr;
   const std::size_t seq_size = static_cast<std::size_t>(seq_end - seq_digits);
   const std::size_t line_size = msg_prefix.size() + topic.size() + 1 + seq_size + 1 + json.size() + 1;
   // One allocation: the object, then its line.
   void* memory = ::operator new(sizeof(Message) + line_size);
-  auto* message = new (memory) Message(line_size, topic.size());
+  auto* message = new (memory) Message(line_size, topic.size(), received_ns);
   char* out = static_cast<char*>(memory) + sizeof(Message);
   std::memcpy(out, msg_prefix.data(), msg_prefix.size());
   out += msg_prefix.size();

@@ -42,7 +42,7 @@ std::size_t OutboundQueue::gather(Gather& out) const {
   return count;
 }
 
-void OutboundQueue::consume(std::size_t written) {
+void OutboundQueue::consume(std::size_t written, LatencyHistogram* latency, std::int64_t now_ns) {
   while (written > 0) {
     assert(!empty());
     Segment& head = segments_[head_];
@@ -54,6 +54,7 @@ void OutboundQueue::consume(std::size_t written) {
     }
     written -= left;
     if (head.message) {
+      if (latency != nullptr) latency->record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ns - head.message->received_ns())));
       head.message.reset();  // let go of the shared buffer now
     } else {
       text_head_ += size;

@@ -39,11 +39,14 @@ void Router::subscribe(Subscriber& subscriber, TopicKind kind, std::string_view 
       it = patterns_.emplace(std::string(pattern_prefix(target)), std::vector<Subscriber*>()).first;
     }
     it->second.push_back(&subscriber);
+    ++subscriptions_;
     return;
   }
   auto it = topics_.find(target);
   if (it == topics_.end()) it = topics_.emplace(std::string(target), TopicEntry{}).first;
+  if (it->second.subscribers.empty()) ++subscribed_topics_;
   it->second.subscribers.push_back(&subscriber);
+  ++subscriptions_;
 }
 
 void Router::unsubscribe(Subscriber& subscriber, TopicKind kind, std::string_view target) {
@@ -65,6 +68,7 @@ void Router::remove_locked(Subscriber& subscriber, TopicKind kind, std::string_v
     assert(it != patterns_.end());
     if (it == patterns_.end()) return;
     erase_one(it->second, &subscriber);
+    --subscriptions_;
     if (it->second.empty()) patterns_.erase(it);
     return;
   }
@@ -72,7 +76,9 @@ void Router::remove_locked(Subscriber& subscriber, TopicKind kind, std::string_v
   assert(it != topics_.end());
   if (it == topics_.end()) return;
   erase_one(it->second.subscribers, &subscriber);
+  --subscriptions_;
   if (it->second.subscribers.empty()) {
+    --subscribed_topics_;
     // Keep the counter for topic_ttl so a subscriber that comes back soon
     // sees the gap; with no ttl there is nothing to keep.
     if (topic_ttl_ <= Clock::duration::zero()) {
@@ -83,7 +89,10 @@ void Router::remove_locked(Subscriber& subscriber, TopicKind kind, std::string_v
   }
 }
 
-std::size_t Router::publish(std::string_view topic, std::string_view json, unsigned drained_by) {
+std::size_t Router::publish(std::string_view topic, std::string_view json, unsigned drained_by,
+                            Clock::time_point received_at) {
+  const std::int64_t received_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(received_at.time_since_epoch()).count();
   std::size_t queued = 0;
   std::array<unsigned, max_workers> to_wake;
   std::size_t wake_count = 0;
@@ -99,7 +108,7 @@ std::size_t Router::publish(std::string_view topic, std::string_view json, unsig
       it->second.last_active = now_();
       seq = ++it->second.last_seq;
     }
-    const MessagePtr message = make_message(topic, seq, json);
+    const MessagePtr message = make_message(topic, seq, json, received_ns);
     if (it != topics_.end()) fan_out(it->second.subscribers, *message, queued);
     if (!patterns_.empty()) fan_out_patterns(topic, *message, queued);
     // One reference per delivery, taken before any worker can see (and
@@ -158,6 +167,30 @@ std::size_t Router::forget_idle_topics() {
 std::size_t Router::topic_count() {
   std::lock_guard lock(mutex_);
   return topics_.size();
+}
+
+Router::Stats Router::stats() {
+  std::lock_guard lock(mutex_);
+  return Stats{topics_.size(), subscribed_topics_, patterns_.size(), subscriptions_};
+}
+
+std::vector<Router::TargetCount> Router::subscribed_targets(std::string_view prefix) {
+  std::vector<TargetCount> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [topic, entry] : topics_) {
+      if (!entry.subscribers.empty() && topic.starts_with(prefix)) {
+        targets.push_back({topic, entry.subscribers.size()});
+      }
+    }
+    for (const auto& [pattern_start, subscribers] : patterns_) {
+      std::string pattern = pattern_start + "*";
+      if (pattern.starts_with(prefix)) targets.push_back({std::move(pattern), subscribers.size()});
+    }
+  }
+  std::sort(targets.begin(), targets.end(),
+            [](const TargetCount& a, const TargetCount& b) { return a.target < b.target; });
+  return targets;
 }
 
 }  // namespace chatbus

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "chatbus/admin_server.hpp"
 #include "chatbus/broker.hpp"
 #include "chatbus/worker.hpp"
 
@@ -24,6 +25,12 @@ std::vector<std::unique_ptr<Worker>> make_workers(unsigned count) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(i));
   return workers;
+}
+
+std::vector<Worker*> pointers_to(const std::vector<std::unique_ptr<Worker>>& workers) {
+  std::vector<Worker*> pointers;
+  for (const auto& worker : workers) pointers.push_back(worker.get());
+  return pointers;
 }
 
 std::vector<Mailbox*> mailboxes_of(const std::vector<std::unique_ptr<Worker>>& workers) {
@@ -52,9 +59,18 @@ Server::Server(const Config& config)
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+  if (config.admin) {
+    try {
+      admin_ = std::make_unique<AdminServer>(config, AdminView(*broker_, pointers_to(workers_)));
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("admin endpoint " + config.admin_bind + ":" + std::to_string(config.admin_port) +
+                               ": " + e.code().message() + " (--admin-port, or --admin=false to turn it off)");
+    }
+  }
 }
 
 Server::~Server() {
+  if (admin_) admin_->stop();
   for (auto& worker : workers_) worker->stop();
   for (auto& worker : workers_) worker->join();
 }
@@ -65,11 +81,19 @@ int Server::run() {
   const auto endpoint = local_endpoint();
   spdlog::info("chatbusd node {} with {} I/O thread(s)", broker_->node_id(), workers_.size());
   spdlog::info("listening on {}:{}", endpoint.address().to_string(), endpoint.port());
+  broker_->set_ready(true);
+  if (admin_) {
+    const auto admin_endpoint = admin_->local_endpoint();
+    spdlog::info("admin listening on {}:{}", admin_endpoint.address().to_string(), admin_endpoint.port());
+    admin_->start();
+  }
   signals_.start();
   accept_next();
   schedule_topic_sweep();
   for (auto& worker : workers_) worker->start();
   for (auto& worker : workers_) worker->join();
+  // Stopped last, so that /readyz says 503 for as long as the shutdown runs.
+  if (admin_) admin_->stop();
   spdlog::info("shutdown complete");
   return 0;
 }
@@ -121,6 +145,7 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
     spdlog::info("accepting connections again below max_connections");
   }
   refusal_logged_ = !admitted;
+  if (!admitted) workers_[0]->metrics().connections_rejected.add();  // this is worker 0's thread
   if (!admitted && !broker_->admit_refusal()) {
     // Too many refusals lingering already: say BYE if the socket takes it
     // right now, and close.
@@ -167,6 +192,7 @@ void Server::on_signal(int signal_number) {
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  broker_->set_ready(false);
   boost::system::error_code ec;
   acceptor_.close(ec);
   accept_retry_.cancel();

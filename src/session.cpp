@@ -54,6 +54,7 @@ void Session::start() {
     return;
   }
   spdlog::info("connection {} from {}", id_, peer_of(socket_));
+  worker_.metrics().connections_accepted.add();
   wait_readable();
   update_timer();
 }
@@ -88,6 +89,7 @@ void Session::on_readable() {
       return;
     }
     last_input_at_ = Clock::now();
+    worker_.metrics().bytes_in.add(n);
     // Everything a publisher had acknowledged before these bytes arrived is
     // in our mailbox by now: queue it ahead of the replies to them, even if
     // the posted drain has not run yet (the PUB-then-PING barrier).
@@ -209,11 +211,26 @@ void Session::destroy(std::string_view reason) {
   spdlog::info("connection {} from {} closed: {} ({} published, {} delivered)", id_, peer,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
   if (admitted_) {
+    const CloseReason why = close_reason_from(bye_reason_.empty() ? reason : std::string_view(bye_reason_));
+    worker_.metrics().disconnects[static_cast<std::size_t>(why)].add();
     broker_.leave_connection();
   } else {
     broker_.leave_refusal();
   }
   worker_.retire(*this);
+}
+
+std::optional<ConnectionInfo> Session::info() const {
+  if (state_ == State::closed || !admitted_) return std::nullopt;
+  ConnectionInfo info;
+  info.id = id_;
+  info.peer = peer_of(socket_);
+  info.connected_at = connected_at_;
+  info.subscriptions = subscriptions_.size();
+  info.pending_bytes = flow().queued();
+  info.messages_in = messages_in_;
+  info.messages_out = messages_out_;
+  return info;
 }
 
 void Session::leave_router() {

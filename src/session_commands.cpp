@@ -66,6 +66,7 @@ bool Session::dispatch(std::string_view line) {
 
 void Session::reply_error(ErrorCode code, std::string_view message) {
   queue_text([&](std::string& out) { append_err(out, code, message); });
+  worker_.metrics().errors[static_cast<std::size_t>(code)].add();
   // The server's own overload is not the client's mistake: it neither counts
   // towards protocol_error nor breaks a row of mistakes.
   if (code == ErrorCode::overloaded) return;
@@ -153,8 +154,9 @@ void Session::do_pub(const Command& command) {
     reply_error(ErrorCode::bad_payload, problem);
     return;
   }
-  const std::size_t queued = broker_.router().publish(canonical_, payload_, worker());
+  const std::size_t queued = broker_.router().publish(canonical_, payload_, worker(), last_input_at_);
   ++messages_in_;
+  worker_.metrics().messages_published.add();
   // Keep the scratch for the next PUB, unless one huge payload grew it.
   if (payload_.capacity() > max_kept_payload) std::string().swap(payload_);
   // Hand this thread's deliveries over now rather than at the posted drain:

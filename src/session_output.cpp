@@ -16,6 +16,12 @@ namespace {
 /// overflowed; past it the connection is closed as a slow consumer.
 constexpr std::size_t max_dropped_topics = 65536;
 
+std::int64_t steady_nanoseconds() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 void Session::deliver(MessagePtr message) {
@@ -25,6 +31,7 @@ void Session::deliver(MessagePtr message) {
   }
   queue_.push(std::move(message));
   ++messages_out_;
+  worker_.metrics().messages_delivered.add();
   // A MSG may take the queue past the limit by itself (see try_reserve):
   // the slow-consumer clock starts then, not at the next skip.
   if (!over_limit_ && flow().over_limit()) note_over_limit();
@@ -33,6 +40,7 @@ void Session::deliver(MessagePtr message) {
 
 void Session::skip(const Message& message, std::uint32_t epoch) {
   if (state_ != State::open) return;
+  worker_.metrics().messages_dropped.add();
   if (epoch != flow().epoch()) {
     // Skipped in an overflow whose drops were reported already (the skip
     // was still in the mailbox then): report it now, still ahead of any
@@ -98,7 +106,9 @@ void Session::flush() {
       return;
     }
     const std::size_t written = sent < 0 ? 0 : static_cast<std::size_t>(sent);
-    queue_.consume(written);
+    WorkerMetrics& metrics = worker_.metrics();
+    metrics.bytes_out.add(written);
+    queue_.consume(written, &metrics.publish_to_write, steady_nanoseconds());
     flow().release(written);
     if (written < offered) {
       wait_writable();  // the socket is full

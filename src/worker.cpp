@@ -100,6 +100,12 @@ void Worker::destroy_all() {
   for (const auto& session : sessions) session->destroy("shutdown deadline");
 }
 
+void Worker::collect_connections(std::vector<ConnectionInfo>& out) const {
+  for (const auto& item : sessions_) {
+    if (auto info = item.second->info()) out.push_back(std::move(*info));
+  }
+}
+
 void Worker::check_empty() {
   if (on_empty_ && sessions_.empty()) {
     auto callback = std::move(on_empty_);

@@ -5,9 +5,10 @@ set -euo pipefail
 
 CHATBUS_PACKAGES=(
   g++ cmake ninja-build pkg-config
-  libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus python3-prometheus-client
 )
 
 missing_packages() {

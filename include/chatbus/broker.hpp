@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -37,6 +38,16 @@ class Broker {
   /// Counts an accepted connection; false (and no count) past max_connections.
   bool admit_connection();
 
+  /// Connections admitted and still open.
+  std::size_t connection_count() const { return connections_.load(std::memory_order_relaxed); }
+
+  /// When this server started (for uptime).
+  std::chrono::steady_clock::time_point started_at() const { return started_at_; }
+
+  /// True while the server accepts clients; false once shutdown began.
+  bool ready() const { return ready_.load(std::memory_order_relaxed); }
+  void set_ready(bool ready) { ready_.store(ready, std::memory_order_relaxed); }
+
   /// Uncounts a connection admitted before.
   void leave_connection() { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -68,6 +79,8 @@ class Broker {
   std::atomic<std::size_t> connections_{0}; ///< admitted, still open
   std::atomic<std::size_t> refusals_{0};    ///< refused, still saying BYE
   std::atomic<std::uint64_t> next_id_{1};   ///< connection ids
+  const std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();  ///< for uptime
+  std::atomic<bool> ready_{false};          ///< see ready()
 };
 
 }  // namespace chatbus

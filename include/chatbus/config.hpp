@@ -40,6 +40,9 @@ struct Config {
   duration shutdown_timeout = std::chrono::seconds(5);
   duration tcp_keepalive = std::chrono::seconds(60);  ///< idle time before probes; 0 = off
   bool strict_payloads = false;                ///< reject unknown chat:stream keys
+  bool admin = true;                           ///< serve the admin HTTP endpoint
+  std::string admin_bind = "127.0.0.1";        ///< address of the admin endpoint
+  std::uint16_t admin_port = 7421;             ///< its port; 0 = ephemeral
 };
 
 /// Parses argv (and the environment, and the config file it names).

@@ -34,6 +34,10 @@ class Message {
   /// The concrete topic the message was published to.
   std::string_view topic() const { return {bytes() + msg_prefix.size(), topic_size_}; }
 
+  /// When the server received the PUB, in steady-clock nanoseconds: the
+  /// start of the publish-to-write latency.
+  std::int64_t received_ns() const { return received_ns_; }
+
   /// Takes `count` more references at once.
   void add_references(std::uint32_t count) const { references_.fetch_add(count, std::memory_order_relaxed); }
 
@@ -41,8 +45,10 @@ class Message {
   void release() const;
 
  private:
-  friend MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json);
-  Message(std::size_t line_size, std::size_t topic_size) : line_size_(line_size), topic_size_(topic_size) {}
+  friend MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json,
+                                 std::int64_t received_ns);
+  Message(std::size_t line_size, std::size_t topic_size, std::int64_t received_ns)
+      : line_size_(line_size), topic_size_(topic_size), received_ns_(received_ns) {}
   ~Message() = default;
 
   const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
@@ -50,6 +56,7 @@ class Message {
   mutable std::atomic<std::uint32_t> references_{1};  ///< owners left
   std::size_t line_size_;                             ///< bytes of the line, after the object
   std::size_t topic_size_;                            ///< the topic follows msg_prefix
+  std::int64_t received_ns_;                          ///< see received_ns()
 };
 
 /// Owning handle to a Message (one reference).
@@ -88,6 +95,8 @@ class MessagePtr {
 };
 
 /// Encodes the MSG line into a new message with one reference.
-MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json);
+/// `received_ns`: see Message::received_ns() (0 when nobody measures).
+MessagePtr make_message(std::string_view topic, std::uint64_t seq, std::string_view json,
+                        std::int64_t received_ns = 0);
 
 }  // namespace chatbus

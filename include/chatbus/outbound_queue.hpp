@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "chatbus/message.hpp"
+#include "chatbus/metrics.hpp"
 
 namespace chatbus {
 
@@ -41,7 +42,11 @@ class OutboundQueue {
   std::size_t gather(Gather& out) const;
 
   /// Drops `written` bytes from the front.
-  void consume(std::size_t written);
+  void consume(std::size_t written) { consume(written, nullptr, 0); }
+
+  /// The same, and records in `latency` how long each MSG that is now
+  /// written completely took since its PUB arrived (`now_ns`: steady clock).
+  void consume(std::size_t written, LatencyHistogram* latency, std::int64_t now_ns);
 
   /// Drops every segment not yet started (a partly written head stays, so
   /// the next line still starts on a line boundary). Returns bytes dropped.

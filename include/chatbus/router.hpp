@@ -63,13 +63,34 @@ class Router {
   /// matching subscription; returns how many were queued (skips excluded).
   /// The mailbox of worker `drained_by` is not woken: the caller runs on
   /// that worker and drains it right after (saving a posted drain per PUB).
-  std::size_t publish(std::string_view topic, std::string_view json, unsigned drained_by = no_worker);
+  /// `received_at`: when the PUB arrived, carried for latency metrics.
+  std::size_t publish(std::string_view topic, std::string_view json, unsigned drained_by = no_worker,
+                      Clock::time_point received_at = Clock::now());
 
   /// Forgets topics idle for longer than the ttl. Returns how many.
   std::size_t forget_idle_topics();
 
   /// Number of topics the router currently keeps.
   std::size_t topic_count();
+
+  /// Sizes for metrics, read under the lock.
+  struct Stats {
+    std::size_t topics = 0;             ///< topics kept (idle ones within their ttl too)
+    std::size_t subscribed_topics = 0;  ///< topics with an exact subscriber
+    std::size_t patterns = 0;           ///< distinct patterns subscribed to
+    std::size_t subscriptions = 0;      ///< subscriptions, patterns included
+  };
+  Stats stats();
+
+  /// A topic (or pattern, ending in `*`) and its subscriber count.
+  struct TargetCount {
+    std::string target;        ///< canonical topic or pattern
+    std::size_t subscribers;   ///< subscriptions on it
+  };
+
+  /// Every subscribed topic and pattern whose text starts with `prefix`,
+  /// sorted by text. Copies them under the lock: O(topics), for /v1/stats.
+  std::vector<TargetCount> subscribed_targets(std::string_view prefix);
 
  private:
   struct TopicEntry {
@@ -90,6 +111,8 @@ class Router {
   StringMap<TopicEntry> topics_;                     ///< concrete topic -> state
   StringMap<std::vector<Subscriber*>> patterns_;     ///< pattern prefix -> subscribers
   std::vector<std::vector<Delivery>> batches_;       ///< per-worker scratch for publish
+  std::size_t subscriptions_ = 0;                    ///< all subscriptions, for stats()
+  std::size_t subscribed_topics_ = 0;                ///< topics with exact subscribers
 };
 
 }  // namespace chatbus

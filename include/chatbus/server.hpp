@@ -17,6 +17,7 @@
 
 namespace chatbus {
 
+class AdminServer;
 class Broker;
 class Worker;
 
@@ -44,6 +45,7 @@ class Server {
 
   std::vector<std::unique_ptr<Worker>> workers_;  ///< the I/O threads
   std::unique_ptr<Broker> broker_;                ///< state shared by sessions
+  std::unique_ptr<AdminServer> admin_;            ///< the admin endpoint, or null when off
   boost::asio::ip::tcp::acceptor acceptor_;       ///< listening socket, on worker 0
   SignalWatch signals_;                           ///< SIGTERM, SIGINT
   boost::asio::steady_timer accept_retry_;        ///< back-off after EMFILE

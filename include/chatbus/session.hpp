@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chatbus/connection_info.hpp"
 #include "chatbus/line_framer.hpp"
 #include "chatbus/outbound_queue.hpp"
 #include "chatbus/protocol.hpp"
@@ -51,6 +52,10 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
 
   /// Closes the socket and lets go of everything at once.
   void destroy(std::string_view reason);
+
+  /// What /v1/stats shows of this connection; nullopt once it is closed
+  /// (or for a refused one).
+  std::optional<ConnectionInfo> info() const;
 
   void deliver(MessagePtr message) override;
   void skip(const Message& message, std::uint32_t epoch) override;

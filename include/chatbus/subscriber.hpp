@@ -26,6 +26,7 @@ class Subscriber {
 
   /// The outbound budget the router checks before queueing.
   FlowControl& flow() { return flow_; }
+  const FlowControl& flow() const { return flow_; }
 
   /// Owning thread: a message whose bytes the router already reserved.
   virtual void deliver(MessagePtr message) = 0;

@@ -16,7 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chatbus/connection_info.hpp"
 #include "chatbus/mailbox.hpp"
+#include "chatbus/metrics.hpp"
 
 namespace chatbus {
 
@@ -65,6 +67,13 @@ class Worker {
   /// Own thread: closes every remaining session at once.
   void destroy_all();
 
+  /// Own thread: this worker's counters (any thread may read them).
+  WorkerMetrics& metrics() { return metrics_; }
+  const WorkerMetrics& metrics() const { return metrics_; }
+
+  /// Own thread: appends what /v1/stats shows of each open session.
+  void collect_connections(std::vector<ConnectionInfo>& out) const;
+
  private:
   void check_empty();
 
@@ -73,6 +82,7 @@ class Worker {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       work_guard_;                            ///< keeps run() going while idle
   Mailbox mailbox_;                           ///< deliveries from other threads
+  WorkerMetrics metrics_;                     ///< counters, written on this thread only
   Broker* broker_ = nullptr;                  ///< set by attach()
   std::thread thread_;                        ///< runs context_
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  ///< owned sessions

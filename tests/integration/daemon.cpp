@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <regex>
@@ -40,11 +41,12 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }  // namespace
 
 Daemon::Daemon(std::vector<std::string> flags) {
-  std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0"};
+  std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0"};
   args.insert(args.end(), flags.begin(), flags.end());
+  const bool admin = std::find(flags.begin(), flags.end(), "--admin=false") == flags.end();
   spawn(args);
   drainer_ = std::thread([this] { drain_output(); });
-  std::string failure = await_listening();
+  std::string failure = await_listening(admin);
   if (!failure.empty()) {
     abandon();
     throw std::runtime_error("chatbusd did not start: " + failure + "\n--- chatbusd output ---\n" + log());
@@ -96,16 +98,21 @@ void Daemon::drain_output() {
   }
 }
 
-std::string Daemon::await_listening() {
+std::string Daemon::await_listening(bool admin) {
+  // The client port is logged first (so the first match is its line), then
+  // the admin port.
   static const std::regex listening(R"(listening on 127\.0\.0\.1:([0-9]+))");
+  static const std::regex admin_listening(R"(admin listening on 127\.0\.0\.1:([0-9]+))");
   std::unique_lock lock(mutex_);
   auto until = Clock::now() + startup_deadline;
   for (;;) {
-    std::smatch match;
-    if (std::regex_search(log_, match, listening)) {
+    std::smatch match, admin_match;
+    if (std::regex_search(log_, match, listening) &&
+        (!admin || std::regex_search(log_, admin_match, admin_listening))) {
       unsigned long port = std::stoul(match[1].str());
       if (port == 0 || port > 65535) return "it logged port " + match[1].str();
       port_ = static_cast<std::uint16_t>(port);
+      if (admin) admin_port_ = static_cast<std::uint16_t>(std::stoul(admin_match[1].str()));
       return {};
     }
     if (output_closed_) return "its output closed before the listening line";

@@ -30,7 +30,8 @@ namespace chatbus::itest {
 
 class Daemon {
  public:
-  /// Starts chatbusd with `--bind 127.0.0.1 --port 0` plus `flags`.
+  /// Starts chatbusd with `--bind 127.0.0.1 --port 0 --admin-port 0` plus
+  /// `flags`; with the admin endpoint on, also waits for its port.
   /// Throws std::runtime_error (failing the test) if it does not come up.
   explicit Daemon(std::vector<std::string> flags = {});
   ~Daemon();
@@ -38,6 +39,8 @@ class Daemon {
   Daemon& operator=(const Daemon&) = delete;
 
   std::uint16_t port() const { return port_; }
+  /// The admin endpoint's port (0 when started with --admin=false).
+  std::uint16_t admin_port() const { return admin_port_; }
   pid_t pid() const { return pid_; }
 
   /// A new connection to this daemon.
@@ -64,13 +67,14 @@ class Daemon {
   void spawn(const std::vector<std::string>& args);
   void drain_output();
   /// Waits for the `listening on` line; empty string on success, else why not.
-  std::string await_listening();
+  std::string await_listening(bool admin);
   /// SIGKILL, reap and join: used when startup failed.
   void abandon();
 
   pid_t pid_ = -1;                     ///< the daemon process
   int output_fd_ = -1;                 ///< read end of its stderr/stdout pipe
   std::uint16_t port_ = 0;             ///< the port it reported
+  std::uint16_t admin_port_ = 0;       ///< the admin port it reported, or 0
   std::optional<int> status_;          ///< wait status once reaped
   std::thread drainer_;                ///< copies output_fd_ into log_
   mutable std::mutex mutex_;           ///< guards log_ and output_closed_

@@ -218,6 +218,7 @@ TEST(Descriptors, AcceptSurvivesRunningOutOfDescriptorsAndRecovers) {
   for (std::size_t i = accepted; i < first.size(); ++i) {
     if (i > accepted) first[i].send_line("PING");
     ASSERT_EQ(first[i].read_reply(), "PONG") << "connection " << i << " was never accepted";
+    first[i].close();  // and make room for the next one
   }
   // It said so once, not once per failed accept.
   const std::string log = daemon.log();
