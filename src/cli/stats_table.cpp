@@ -69,7 +69,7 @@ std::string table(const std::vector<std::string>& header, const std::vector<std:
     std::string out = " ";
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const std::string pad(width[c] - cells[c].size(), ' ');
-      out += " ";
+      out += c == 0 ? " " : "  ";
       out += left[c] ? cells[c] + (c + 1 == cells.size() ? "" : pad) : pad + cells[c];
     }
     return out + "\n";
