@@ -9,8 +9,11 @@
 namespace chatbus::cli {
 namespace {
 
-/// MSG's own words around a payload of max_line bytes: verb, topic, seq.
+/// MSG's own words around a payload: verb, topic, seq.
 constexpr std::size_t msg_overhead = 1024;
+/// A re-serialised payload may be longer than the PUB line was (`0.1` is
+/// sent as `1E-1`): the limit on server lines only stops a runaway line.
+constexpr std::size_t payload_growth = 2;
 
 }  // namespace
 
@@ -57,7 +60,7 @@ void ServerConnection::say_hello() {
   if (auto* max_line = object.if_contains("max_line"); max_line && max_line->is_int64() && max_line->as_int64() > 0) {
     info_.max_line = static_cast<std::size_t>(max_line->as_int64());
   }
-  link_.set_max_line(info_.max_line + msg_overhead);
+  link_.set_max_line(info_.max_line * payload_growth + msg_overhead);
 }
 
 void ServerConnection::queue(std::string_view line) {

@@ -102,6 +102,27 @@ TEST(StatsTable, ABodyThatIsNotAnObjectIsARefusal) {
   }
 }
 
+TEST(StatsTable, WholeReportAsDocumented) {
+  EXPECT_EQ(rendered(sample), R"(chatbusd 0.1.0 on node 1a2b3c4d5e6f: up 1h02m, 2 threads, ready
+
+  connections    3 now, 10 since start, 1 rejected
+  subscriptions  4 on 2 topics
+  messages       100 in, 250 out, 7 dropped
+  bytes          12.1 KiB in, 66.3 KiB out, 0 B pending
+
+TOP CONNECTIONS (3 of 3, most pending bytes first)
+  ID  PEER               AGE  SUBS  PENDING  MSGS IN  MSGS OUT
+   8  127.0.0.1:51240  1m05s     1  2.0 KiB        0         3
+   9  127.0.0.1:51250   1.0s     1      0 B        0        40
+   7  127.0.0.1:51234   3.2s     2      0 B        5         9
+
+TOPICS (2 of 2 with prefix "chat:")
+  SUBSCRIBERS  TOPIC
+            2  chat:stream:6f1c3b0e-8d8e-4c61-9a53-0f6f2d6a1e11
+            1  chat:*
+)");
+}
+
 TEST(StatsTable, SizesAndAges) {
   EXPECT_EQ(format_bytes(0), "0 B");
   EXPECT_EQ(format_bytes(1023), "1023 B");
