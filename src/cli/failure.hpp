@@ -27,6 +27,7 @@ class Failure : public std::runtime_error {
   Failure(ExitCode code, const std::string& what, std::optional<std::string> bye_reason = std::nullopt)
       : std::runtime_error(what), code_(code), bye_reason_(std::move(bye_reason)) {}
 
+  /// What the process exits with.
   ExitCode code() const { return code_; }
   /// The reason of the BYE that caused this failure, if a BYE did.
   const std::optional<std::string>& bye_reason() const { return bye_reason_; }

@@ -32,8 +32,11 @@ class LineLink {
   bool has_line() const;
   /// The longest line accepted, LF included.
   void set_max_line(std::size_t bytes) { max_line_ = bytes; }
+  /// The current limit (see set_max_line).
   std::size_t max_line() const { return max_line_; }
+  /// Closes the socket and forgets buffered input; connect() may follow.
   void close();
+  /// The reactor the steps run on.
   Reactor& reactor() { return reactor_; }
 
  private:

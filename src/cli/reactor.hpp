@@ -38,6 +38,7 @@ class Reactor {
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
+  /// Where the steps' I/O objects live.
   boost::asio::io_context& context() { return io_; }
 
   /// Calls `start(on_done)`, which must start one operation whose handler

@@ -32,7 +32,9 @@ class ServerConnection {
 
   /// Connects, sends HELLO and, with a token, AUTH.
   void open();
+  /// What HELLO said (after open()).
   const ServerInfo& info() const { return info_; }
+  /// Where it connects.
   const Address& address() const { return options_.addr; }
 
   /// Adds `line` and its LF to what flush() sends.

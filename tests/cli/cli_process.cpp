@@ -161,6 +161,10 @@ int CliProcess::wait_exit(std::chrono::milliseconds deadline) {
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   exit_code_ = exit_code_of(status);
+  // An expected non-zero code must not hide a sanitizer report.
+  const std::string errors = err();
+  EXPECT_EQ(errors.find("Sanitizer"), std::string::npos) << errors;
+  EXPECT_EQ(errors.find("runtime error:"), std::string::npos) << errors;
   return *exit_code_;
 }
 
