@@ -5,6 +5,7 @@
 #include "cli/io_result.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -62,7 +63,14 @@ HttpReply http_get(const Address& address, const std::string& target, std::chron
         });
       },
       [&] { socket.cancel(); }, deadline);
-  if (auto result = IoResult::from(outcome, ec); !result.ok()) fail(address, "reading the response from", result);
+  if (auto result = IoResult::from(outcome, ec); !result.ok()) {
+    // The protocol port answers a GET with ERR lines, which Beast cannot parse.
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+      throw Failure(ExitCode::connection, "http://" + address.text() + " is not an HTTP endpoint (" + ec.message() +
+                                              "); --admin-addr names the admin port, not the protocol port");
+    }
+    fail(address, "reading the response from", result);
+  }
   error_code ignored;
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   auto response = parser.release();

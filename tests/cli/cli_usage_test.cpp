@@ -101,6 +101,13 @@ TEST(CliUsage, StatsWithNothingListeningExitsThree) {
   EXPECT_NE(result.err.find("cannot connect to http://127.0.0.1:"), std::string::npos) << result.err;
 }
 
+TEST(CliUsage, StatsPointedAtTheProtocolPortSaysSo) {
+  itest::Daemon daemon;
+  auto result = run_cli({"stats", "--admin-addr", "127.0.0.1:" + std::to_string(daemon.port())});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("is not an HTTP endpoint"), std::string::npos) << result.err;
+}
+
 TEST(CliUsage, AddressComesFromTheEnvironmentAndTheFlagWins) {
   itest::Daemon daemon;
   const std::string good = "CHATBUS_ADDR=127.0.0.1:" + std::to_string(daemon.port());
