@@ -13,8 +13,8 @@ COPY CMakeLists.txt CMakePresets.json ./
 COPY include include
 COPY src src
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHATBUS_BUILD_TESTS=OFF -DCHATBUS_BUILD_BENCH=OFF \
- && cmake --build build --target chatbusd \
- && strip build/chatbusd
+ && cmake --build build --target chatbusd chatbus \
+ && strip build/chatbusd build/chatbus
 
 FROM debian:bookworm AS runtime
 RUN apt-get update \
@@ -23,6 +23,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --uid 7420 --shell /usr/sbin/nologin chatbus
 COPY --from=build /src/build/chatbusd /usr/local/bin/chatbusd
+# The client, for `docker exec <container> chatbus stats` and friends.
+COPY --from=build /src/build/chatbus /usr/local/bin/chatbus
 COPY config/chatbusd.toml /etc/chatbus/chatbusd.toml
 # Inside a container the daemon must listen on every interface.
 ENV CHATBUS_BIND=0.0.0.0

@@ -1,5 +1,7 @@
 #include "daemon.hpp"
 
+#include "child_env.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -13,30 +15,12 @@
 #include <regex>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace chatbus::itest {
 namespace {
 
 constexpr std::chrono::seconds startup_deadline{20};
 // Covers the daemon's default shutdown_timeout (5 s) with room for sanitizers.
 constexpr std::chrono::seconds exit_deadline{15};
-
-// The daemon also reads CHATBUS_* variables; a test must see only its flags.
-std::vector<std::string> clean_environment() {
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::strncmp(*entry, "CHATBUS_", 8) != 0) env.emplace_back(*entry);
-  }
-  return env;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  for (auto& s : strings) pointers.push_back(s.data());
-  pointers.push_back(nullptr);
-  return pointers;
-}
 
 }  // namespace
 
