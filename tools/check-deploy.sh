@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks the deployment examples in deploy/ with real parsers: the systemd
 # unit with `systemd-analyze verify` (any warning fails) and `systemd-analyze
-# security` (exposure at most 2.0, "20" in its units), the compose file and the Kubernetes pod
-# with a YAML parser plus a check of what they promise (the sidecar shares
-# the network namespace, probes on the admin port 7421, non-root, read-only,
-# no capabilities, resources). The unit's ExecStart is pointed at a built
+# security` (exposure at most 2.0, which --threshold counts as 20), the
+# compose file and the Kubernetes pod with a YAML parser plus a check of
+# what they promise (the sidecar shares the network namespace, probes on the
+# admin port 7421, non-root, read-only, no capabilities, resources). The unit's ExecStart is pointed at a built
 # chatbusd (build/*/chatbusd, or $CHATBUS_BINARY), since verify insists that
 # the binary exists.
 set -euo pipefail
@@ -60,8 +60,11 @@ def check(ok, what):
 
 
 def load(path):
-    with open(path) as f:
-        return yaml.safe_load(f)
+    try:
+        with open(path) as f:
+            return yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        sys.exit(f"=== chatbus: deploy check FAILED: {path}: {e}")
 
 
 compose_path, pod_path = sys.argv[1:]
@@ -96,7 +99,10 @@ if broker in init:
           f"{pod_path}: chatbusd is an init container without restartPolicy: Always (not a sidecar)")
 check([c for c in containers if c is not broker], f"{pod_path}: no application container")
 ports = {p.get("name"): p.get("containerPort") for p in broker.get("ports") or []}
-for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+for probe, path, needed in (("livenessProbe", "/healthz", True), ("readinessProbe", "/readyz", True),
+                            ("startupProbe", "/readyz", False)):
+    if not needed and probe not in broker:
+        continue
     get = (broker.get(probe) or {}).get("httpGet") or {}
     port = ports.get(get.get("port"), get.get("port"))
     check(get.get("path") == path and port == ADMIN,
