@@ -257,22 +257,24 @@ if [ "$has_admin" = yes ]; then
   echo "=== chatbus: HEALTHCHECK healthy"
 fi
 
-# A subscriber on the raw protocol, for the exact lines.
-exec {raw}<>"/dev/tcp/127.0.0.1/$port"
+# A subscriber on the raw protocol, for the exact lines. Commands started
+# while it is open get `{raw}>&-`: a copy of the socket in a podman or
+# conmon process would keep the connection open after we close it.
+exec {raw}<>"/dev/tcp/127.0.0.1/$port" || fail "cannot connect to 127.0.0.1:$port"
 printf 'SUB %s\n' "$topic" >&"$raw"
 IFS= read -r -t 5 line <&"$raw" || true
 [ "$line" = "OK $topic" ] || fail "SUB $topic got '$line'"
 
 if [ "$has_cli" = yes ]; then
   pm run --detach --name "$subscriber" --no-healthcheck "${run_options[@]}" --entrypoint chatbus "$image" \
-    sub --addr "127.0.0.1:$port" --json "$topic" >/dev/null || fail "podman run of chatbus sub failed"
+    sub --addr "127.0.0.1:$port" --json "$topic" >/dev/null {raw}>&- || fail "podman run of chatbus sub failed"
   # The raw subscriber is one, the CLI's makes two.
   wait_until 15 subscribed || fail "chatbus sub did not subscribe within 15 s (podman logs $subscriber)"
   pm run --rm --no-healthcheck "${run_options[@]}" --entrypoint chatbus "$image" \
-    pub --addr "127.0.0.1:$port" "$topic" "$payload" >/dev/null || fail "chatbus pub failed"
+    pub --addr "127.0.0.1:$port" "$topic" "$payload" >/dev/null {raw}>&- || fail "chatbus pub failed"
 else
   # Before the CLI: publish on the raw protocol too.
-  exec {publisher}<>"/dev/tcp/127.0.0.1/$port"
+  exec {publisher}<>"/dev/tcp/127.0.0.1/$port" || fail "cannot connect to 127.0.0.1:$port"
   printf 'PUB %s %s\n' "$topic" "$payload" >&"$publisher"
   IFS= read -r -t 5 line <&"$publisher" || true
   [ "$line" = "OK 1" ] || fail "PUB $topic got '$line', not 'OK 1'"
