@@ -5,26 +5,21 @@
 # a second container) and a raw protocol subscriber, and `podman stop`
 # (SIGTERM) makes chatbusd send BYE shutdown and exit 0.
 #
-# Without a registry, the debian:bookworm base is made with debootstrap from
-# the mirror apt already uses and imported under the names the Dockerfile's
-# FROM lines use; its tarball is cached in $CHATBUS_CACHE_DIR
-# (/var/cache/chatbus). Needs root (rootful podman, debootstrap). Prints the
+# Without a registry, tools/container-base.sh makes the debian:bookworm base
+# with debootstrap. Needs root (rootful podman, debootstrap). Prints the
 # image size and the time of each phase; exits non-zero with a message on
 # the first failure and always removes the containers it started.
 #
-# Environment: CHATBUS_IMAGE (default localhost/chatbus:smoke),
-# CHATBUS_CACHE_DIR, CHATBUS_DEBIAN_MIRROR (default: apt's own).
+# Environment: CHATBUS_IMAGE (default localhost/chatbus:smoke), and
+# CHATBUS_CACHE_DIR, CHATBUS_DEBIAN_MIRROR for tools/container-base.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
 
 image=${CHATBUS_IMAGE:-localhost/chatbus:smoke}
-cache_dir=${CHATBUS_CACHE_DIR:-/var/cache/chatbus}
-base_tarball=$cache_dir/debian-bookworm-minbase.tar
 log_dir=build/container
 server=chatbus-smoke-$$
 subscriber=chatbus-smoke-sub-$$
-rootfs=
 started=$SECONDS
 
 fail() {
@@ -40,69 +35,8 @@ pm() {
 
 cleanup() {
   pm rm --force --ignore "$server" "$subscriber" >/dev/null 2>&1 || true
-  if [ -n "$rootfs" ]; then rm -rf "$rootfs"; fi
 }
 trap cleanup EXIT
-
-# Prints the Debian archive apt already uses (deb822 or one-line sources), so
-# debootstrap works behind the same mirror or proxy. $1: "debian" or
-# "debian-security".
-apt_mirror() {
-  {
-    sed -nE 's/^URIs:[[:space:]]*([^[:space:]]+).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null
-    sed -nE 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]].*/\2/p' \
-      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-  } | grep -E "/$1/?\$" | head -1 || true
-}
-
-# Makes docker.io/library/debian:bookworm and :bookworm-slim exist locally,
-# so the unchanged FROM lines resolve with --pull=never. One minbase root
-# file system with the documentation stripped like the official slim image
-# serves both stages.
-ensure_base_image() {
-  if podman image exists docker.io/library/debian:bookworm \
-    && podman image exists docker.io/library/debian:bookworm-slim; then
-    base_how="already present"
-    return
-  fi
-  if [ -s "$base_tarball" ]; then
-    base_how="imported from $base_tarball"
-  else
-    local mirror security
-    mirror=${CHATBUS_DEBIAN_MIRROR:-$(apt_mirror debian)}
-    mirror=${mirror:-http://deb.debian.org/debian}
-    security=$(apt_mirror debian-security)
-    echo "=== chatbus: debootstrap bookworm (minbase) from $mirror"
-    mkdir -p "$cache_dir" "$log_dir"
-    rootfs=$(mktemp -d /var/tmp/chatbus-rootfs.XXXXXX)
-    if ! debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$log_dir/debootstrap.log" 2>&1; then
-      tail -20 "$log_dir/debootstrap.log" >&2
-      fail "debootstrap from $mirror failed (log: $log_dir/debootstrap.log)"
-    fi
-    {
-      echo "deb $mirror bookworm main"
-      echo "deb $mirror bookworm-updates main"
-      if [ -n "$security" ]; then echo "deb $security bookworm-security main"; fi
-    } >"$rootfs/etc/apt/sources.list"
-    cat >"$rootfs/etc/dpkg/dpkg.cfg.d/slim" <<'EOF'
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-EOF
-    find "$rootfs/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete
-    rm -rf "$rootfs"/usr/share/{man,info,locale}/* "$rootfs"/var/cache/apt/archives/*.deb \
-      "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/* "$rootfs"/debootstrap
-    tar --numeric-owner -C "$rootfs" -cf "$base_tarball.tmp" .
-    mv "$base_tarball.tmp" "$base_tarball"
-    rm -rf "$rootfs"
-    rootfs=
-    base_how="debootstrapped from $mirror"
-  fi
-  podman import --change 'CMD ["bash"]' "$base_tarball" localhost/debian:bookworm >/dev/null
-  podman tag localhost/debian:bookworm docker.io/library/debian:bookworm docker.io/library/debian:bookworm-slim
-}
 
 # True when something accepts connections on 127.0.0.1:$1.
 port_in_use() {
@@ -192,9 +126,8 @@ mkdir -p "$log_dir"
 : >"$log_dir/podman.log"
 
 phase=$SECONDS
-ensure_base_image
+bash tools/container-base.sh || fail "no debian:bookworm base image"
 base_seconds=$((SECONDS - phase))
-echo "=== chatbus: base image $base_how (${base_seconds}s)"
 
 phase=$SECONDS
 echo "=== chatbus: podman build $image (log: $log_dir/build.log)"
