@@ -23,7 +23,9 @@ if [ -z "$binary" ]; then
     if [ -x "$candidate" ]; then binary=$PWD/$candidate; break; fi
   done
 fi
-[ -n "$binary" ] && [ -x "$binary" ] || fail "no built chatbusd (build a preset first or set CHATBUS_BINARY)"
+if [ -z "$binary" ] || [ ! -x "$binary" ]; then
+  fail "no built chatbusd (build a preset first or set CHATBUS_BINARY)"
+fi
 
 unit=deploy/systemd/chatbusd.service
 work=$(mktemp -d)
@@ -39,6 +41,7 @@ output=$(systemd-analyze verify --man=no "$work/chatbusd.service" 2>&1) || fail 
 security=$(systemd-analyze security --offline=yes --threshold=20 --no-pager "$work/chatbusd.service" 2>&1) \
   || fail "$unit: exposure above 2.0: $(tail -1 <<<"$security")"
 echo "=== chatbus: $unit verified; $(tail -1 <<<"$security" | sed 's/^→ //')"
+# shellcheck disable=SC2016 # $MAINPID is for systemd, not for this shell
 for key in 'DynamicUser=yes' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
   'PrivateDevices=yes' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service' \
   'Restart=on-failure' 'ExecReload=/bin/kill -HUP $MAINPID'; do
