@@ -11,6 +11,17 @@ CHATBUS_PACKAGES=(
   prometheus python3-prometheus-client
 )
 
+# tools/container-smoke.sh: podman and buildah with the runc runtime (crun
+# fails on hybrid cgroup hosts), catatonit for --init, debootstrap for the
+# base image when no registry is reachable.
+CHATBUS_CONTAINER_PACKAGES=(
+  podman buildah runc catatonit conmon containernetworking-plugins
+  debootstrap fuse-overlayfs slirp4netns uidmap
+)
+
+# tools/check-deploy.sh: a YAML parser and systemd-analyze.
+CHATBUS_DEPLOY_PACKAGES=(python3 python3-yaml systemd)
+
 missing_packages() {
   local package
   for package in "$@"; do

@@ -2,9 +2,12 @@
 # Builds and runs the whole test suite: first a debug build with warnings as
 # errors (benchmarks included, so they compile cleanly too), then the same
 # suite under AddressSanitizer + UndefinedBehaviorSanitizer, then under
-# ThreadSanitizer, then each libFuzzer target briefly. Set
-# CHATBUS_TEST_PRESETS="dev" to run only some presets, CHATBUS_FUZZ_SECONDS
-# to fuzz for other than the default 60 s per target.
+# ThreadSanitizer, then each libFuzzer target briefly, then the deployment
+# examples (tools/check-deploy.sh) and the container image
+# (tools/container-smoke.sh: build with podman, start, pub/sub, SIGTERM),
+# each counted as one test. Set CHATBUS_TEST_PRESETS="dev" to run only some
+# presets, CHATBUS_FUZZ_SECONDS to fuzz for other than the default 60 s per
+# target, CHATBUS_SKIP_CONTAINER=1 to leave out the container smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -41,6 +44,27 @@ echo "=== chatbus: fuzz targets, ${CHATBUS_FUZZ_SECONDS:=60}s each"
 if ! CHATBUS_FUZZ_SECONDS=$CHATBUS_FUZZ_SECONDS bash tools/fuzz.sh; then
   echo "=== chatbus: a fuzz target FAILED (inputs in build/fuzz/artifacts)" >&2
   status=1
+fi
+
+# One test each: a script that exits non-zero is a failed test.
+run_script_test() {
+  local what=$1
+  shift
+  echo "=== chatbus: $what"
+  if bash "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "=== chatbus: $what FAILED" >&2
+    failed=$((failed + 1))
+    status=1
+  fi
+}
+
+run_script_test "deployment examples" tools/check-deploy.sh
+if [ "${CHATBUS_SKIP_CONTAINER:-0}" = 1 ]; then
+  echo "=== chatbus: container smoke skipped (CHATBUS_SKIP_CONTAINER=1)"
+else
+  run_script_test "container smoke" tools/container-smoke.sh
 fi
 
 echo "tests: $passed passed, $failed failed"
