@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "chatbus/mailbox.hpp"
+#include "chatbus/settings.hpp"
 
 namespace chatbus {
 
@@ -34,7 +35,15 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   /// Second step of construction: the broker needs every worker's mailbox.
-  void attach(Broker& broker) { broker_ = &broker; }
+  void attach(Broker& broker);
+
+  /// Own thread: this worker's copy of the current settings, read by its
+  /// sessions without any lock or atomic.
+  const Settings& settings() const { return *settings_; }
+
+  /// Own thread: replaces the copy and lets every session re-resolve what
+  /// it derived from the old one (grants, deadlines) before the old one goes.
+  void update_settings(std::shared_ptr<const Settings> next);
 
   unsigned index() const { return index_; }
   boost::asio::io_context& context() { return context_; }
@@ -74,6 +83,7 @@ class Worker {
       work_guard_;                            ///< keeps run() going while idle
   Mailbox mailbox_;                           ///< deliveries from other threads
   Broker* broker_ = nullptr;                  ///< set by attach()
+  std::shared_ptr<const Settings> settings_;  ///< this thread's copy, set by attach()
   std::thread thread_;                        ///< runs context_
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  ///< owned sessions
   std::vector<Delivery> batch_;               ///< drain scratch

@@ -17,6 +17,7 @@ using testing_support::ConfigTest;
 using testing_support::env_of;
 using testing_support::expect_same_config;
 using testing_support::key_of;
+using testing_support::tokens_of;
 
 /// One option set to a value other than its default.
 struct OptionCase {
@@ -31,7 +32,7 @@ const std::vector<OptionCase>& every_option() {
       {"bind", "0.0.0.0", "::1", [](Config& c) { c.bind = "0.0.0.0"; }},
       {"port", "9000", "9001", [](Config& c) { c.port = 9000; }},
       {"threads", "4", "8", [](Config& c) { c.threads = 4; }},
-      {"auth-token", "tok1", "tok2", [](Config& c) { c.auth_tokens = {"tok1"}; }},
+      {"auth-token", "tok1", "tok2", [](Config& c) { c.auth_tokens = testing_support::bare_tokens({"tok1"}); }},
       {"log-level", "debug", "error", [](Config& c) { c.log_level = "debug"; }},
       {"log-format", "json", "text", [](Config& c) { c.log_format = LogFormat::json; }},
       {"max-line", "1KiB", "2KiB", [](Config& c) { c.max_line = 1024; }},
@@ -175,7 +176,7 @@ bind = '::1'
   expected.port = 9000;
   expected.strict_payloads = true;
   expected.log_format = LogFormat::json;
-  expected.auth_tokens = {"a", "b"};
+  expected.auth_tokens = testing_support::bare_tokens({"a", "b"});
   expected.bind = "::1";
   expect_same_config(*result.config, expected);
 }
@@ -243,20 +244,20 @@ TEST_F(ConfigTest, StrictPayloadsAcceptsTrueAndFalseInEnvAndFile) {
 
 TEST_F(ConfigTest, AuthTokensRepeatOrSplitOnCommasInEverySource) {
   const std::vector<std::string> both{"a", "b"};
-  EXPECT_EQ(parse({"--auth-token", "a", "--auth-token", "b"}).config.value().auth_tokens, both);
-  EXPECT_EQ(parse({"--auth-token=a,b"}).config.value().auth_tokens, both);
-  EXPECT_EQ(parse({"--config", config_file("auth_token = \"a,b\"\n")}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--auth-token", "a", "--auth-token", "b"}).config.value()), both);
+  EXPECT_EQ(tokens_of(parse({"--auth-token=a,b"}).config.value()), both);
+  EXPECT_EQ(tokens_of(parse({"--config", config_file("auth_token = \"a,b\"\n")}).config.value()),
             both);
   set_env("CHATBUS_AUTH_TOKEN", "a,b");
-  EXPECT_EQ(parse({}).config.value().auth_tokens, both);
+  EXPECT_EQ(tokens_of(parse({}).config.value()), both);
 }
 
 TEST_F(ConfigTest, HigherSourceReplacesTheWholeTokenList) {
   set_env("CHATBUS_AUTH_TOKEN", "e1,e2");
   const auto path = config_file("auth_token = [\"f1\", \"f2\"]\n");
-  EXPECT_EQ(parse({"--config", path}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--config", path}).config.value()),
             (std::vector<std::string>{"e1", "e2"}));
-  EXPECT_EQ(parse({"--config", path, "--auth-token", "c"}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--config", path, "--auth-token", "c"}).config.value()),
             std::vector<std::string>{"c"});
 }
 
