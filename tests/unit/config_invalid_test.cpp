@@ -209,6 +209,20 @@ TEST_F(ConfigTest, TokenWithStrayWordOrControlCharacterIsRefusedWithoutEcho) {
   EXPECT_EQ(result.err, "chatbusd: --auth-token: the token contains a control character\n");
 }
 
+TEST_F(ConfigTest, BadTokenFileLineIsNamedWithoutTheToken) {
+  const std::string tokens = config_file("fine\n\n# c\nsekrit pub=a:,b/c\n", "tokens");
+  const auto result = parse({"--auth-token-file", tokens});
+  expect_refused(result);
+  EXPECT_EQ(result.err.rfind("chatbusd: --auth-token-file " + tokens + ":4: ", 0), 0u) << result.err;
+  EXPECT_EQ(result.err.find("sekrit"), std::string::npos) << result.err;
+}
+
+TEST_F(ConfigTest, MissingTokenFileIsRefused) {
+  const auto result = parse({"--auth-token-file", dir() + "/nope"});
+  expect_refused(result);
+  EXPECT_EQ(result.err, "chatbusd: --auth-token-file " + dir() + "/nope: cannot be read: No such file or directory\n");
+}
+
 TEST_F(ConfigTest, NoErrorMessageEchoesAToken) {
   const std::vector<std::vector<std::string>> cases{
       {"--auth-tokn=sekrit"},                  // misspelt option
