@@ -22,10 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#include "chatbus/auth_token.hpp"
 #include "chatbus/line_framer.hpp"
 #include "chatbus/outbound_queue.hpp"
 #include "chatbus/protocol.hpp"
-#include "chatbus/auth_token.hpp"
 #include "chatbus/string_map.hpp"
 #include "chatbus/subscriber.hpp"
 #include "chatbus/topic.hpp"
