@@ -70,14 +70,19 @@ void add_other_options(CLI::App& app, Bindings& bindings, RawConfig& raw) {
       ->group("Server");
   // No default_str, and CLI11 never echoes a value it only collects: tokens stay unprinted.
   app.add_option("--auth-token", raw.auth_tokens,
-                 "Accepted AUTH token; repeat the option or separate tokens with commas. "
-                 "Default: none, which means no authentication. A token holds no blank, "
-                 "control character or comma")
+                 "Accepted AUTH token entry, '<token> [pub=<prefix>,...] [sub=<prefix>,...]' "
+                 "(docs/auth.md); repeatable, and bare tokens may be separated with commas. "
+                 "Default: none, which means no authentication. Visible in ps: prefer "
+                 "--auth-token-file or the environment")
       ->type_name("TOKEN")
       ->envname(env_name("auth-token"))
       ->allow_extra_args(false)
       ->group("Authentication");
   bindings.keys.push_back({"auth_token", "auth-token", env_name("auth-token"), true});
+  add_setting(app, bindings, "auth-token-file", raw.auth_token_file,
+              "File of token entries, one per line ('#' comments); read again on SIGHUP")
+      ->type_name("FILE")
+      ->group("Authentication");
   add_setting(app, bindings, "log-level", raw.log_level,
               "Least severe message logged: trace, debug, info, warn, error, critical or off")
       ->type_name("LEVEL")
@@ -178,6 +183,15 @@ std::string describe_file_error(const CLI::App& app, const CLI::FileError& error
   return "--config " + path + ": " + error.what();
 }
 
+/// True when argv holds `--name` or `--name=...` itself (not from env or file).
+bool given_as_flag(int argc, const char* const* argv, std::string_view name) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == name || (arg.starts_with(name) && arg.substr(name.size()).starts_with('='))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(int argc, const char* const* argv, int& exit_code,
@@ -212,6 +226,7 @@ std::optional<Config> parse_config(int argc, const char* const* argv, int& exit_
     err << "chatbusd: " << problem << '\n';
     return std::nullopt;
   }
+  config.auth_tokens_on_command_line = given_as_flag(argc, argv, "--auth-token");
   exit_code = 0;
   return config;
 }

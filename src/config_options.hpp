@@ -29,7 +29,8 @@ struct RawConfig {
   RawValue port, threads, max_line, max_pending, max_total_pending, slow_consumer_timeout, max_subs,
       max_connections,
       idle_timeout, auth_timeout, max_bad_lines, topic_ttl, shutdown_timeout, tcp_keepalive;
-  std::vector<std::string> auth_tokens;  ///< as given; each may hold several, comma-separated
+  std::vector<std::string> auth_tokens;  ///< as given; each may hold several entries (auth_token.hpp)
+  RawValue auth_token_file;              ///< path of the token file
 };
 
 /// How a numeric option's text is read and its range is shown.

@@ -143,25 +143,28 @@ std::string check_bool(const RawValue& raw, std::string_view option, bool& out) 
   return {};
 }
 
-/// Splits every value on commas. A token is one AUTH argument, so it cannot
-/// hold a blank; control characters are refused as a likely paste accident.
-std::string check_tokens(const std::vector<std::string>& values, Config& config) {
-  for (const std::string& value : values) {
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t comma = std::min(value.find(',', start), value.size());
-      const std::string_view token = std::string_view(value).substr(start, comma - start);
-      if (token.empty()) return "an --auth-token value is empty";
-      if (std::any_of(token.begin(), token.end(),
-                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
-        return "an --auth-token value contains a blank or control character";
-      }
-      config.auth_tokens.emplace_back(token);
-      if (comma == value.size()) break;
-      start = comma + 1;
+/// Entries from --auth-token (each value may hold several, see
+/// parse_token_value) and from the token file. Messages never quote a token.
+std::string check_tokens(const RawConfig& raw, Config& config) {
+  for (const std::string& value : raw.auth_tokens) {
+    if (std::string problem = parse_token_value(value, config.auth_tokens); !problem.empty()) {
+      return "--auth-token: " + problem;
     }
   }
-  return {};
+  const std::size_t from_values = config.auth_tokens.size();
+  if (raw.auth_token_file.given) {
+    const std::string& path = raw.auth_token_file.text;
+    if (path.empty()) return "--auth-token-file: the path is empty";
+    if (std::string problem = read_token_file(path, config.auth_tokens); !problem.empty()) {
+      return "--auth-token-file " + problem;
+    }
+    config.auth_token_file = path;
+  }
+  const std::size_t duplicate = find_duplicate_token(config.auth_tokens);
+  if (duplicate == config.auth_tokens.size()) return {};
+  if (duplicate < from_values) return "--auth-token: the same token is given twice";
+  return "--auth-token-file " + config.auth_token_file +
+         ": a token in it is also given with --auth-token";
 }
 
 }  // namespace
@@ -181,7 +184,7 @@ std::string validate(const RawConfig& raw, Config& config) {
   }
   if (problem = check_bool(raw.admin, "admin", config.admin); !problem.empty()) return problem;
   if (problem = check_log(raw, config); !problem.empty()) return problem;
-  if (problem = check_tokens(raw.auth_tokens, config); !problem.empty()) return problem;
+  if (problem = check_tokens(raw, config); !problem.empty()) return problem;
   return {};
 }
 

@@ -157,4 +157,6 @@ void setup_logging(const std::string& level, LogFormat format) {
   spdlog::set_level(threshold);
 }
 
+void set_log_level(const std::string& level) { spdlog::set_level(level_from_name(level)); }
+
 }  // namespace chatbus

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <sstream>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
@@ -21,6 +22,22 @@ void raise_descriptor_limit() {
   }
 }
 
+/// Parses the same arguments (and environment, and files) again on SIGHUP.
+chatbus::Server::ConfigLoader reloader(int argc, char** argv) {
+  return [argc, argv](std::string& problem) -> std::optional<chatbus::Config> {
+    int exit_code = 0;
+    std::ostringstream out, err;
+    auto config = chatbus::parse_config(argc, argv, exit_code, out, err);
+    if (!config) {
+      // "chatbusd: <message>\n", as it would be printed at startup.
+      problem = err.str();
+      if (problem.rfind("chatbusd: ", 0) == 0) problem.erase(0, 10);
+      while (!problem.empty() && problem.back() == '\n') problem.pop_back();
+    }
+    return config;
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,7 +50,7 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     chatbus::setup_logging(config->log_level, config->log_format);
     raise_descriptor_limit();
-    chatbus::Server server(*config);
+    chatbus::Server server(*config, reloader(argc, argv));
     return server.run();
   } catch (const std::exception& e) {
     spdlog::critical("chatbusd cannot start: {}", e.what());

@@ -45,14 +45,15 @@ boost::asio::ip::tcp::endpoint listen_endpoint(const Config& config) {
 
 }  // namespace
 
-Server::Server(const Config& config)
+Server::Server(const Config& config, ConfigLoader load_config)
     : workers_(make_workers(thread_count(config))),
       broker_(std::make_unique<Broker>(config, mailboxes_of(workers_))),
       acceptor_(workers_[0]->context()),
       signals_(workers_[0]->context(), [this](int signal_number) { on_signal(signal_number); }),
       accept_retry_(workers_[0]->context()),
       topic_sweep_(workers_[0]->context()),
-      shutdown_deadline_(workers_[0]->context()) {
+      shutdown_deadline_(workers_[0]->context()),
+      load_config_(std::move(load_config)) {
   for (auto& worker : workers_) worker->attach(*broker_);
   const auto endpoint = listen_endpoint(config);
   acceptor_.open(endpoint.protocol());
@@ -86,6 +87,10 @@ int Server::run() {
     const auto admin_endpoint = admin_->local_endpoint();
     spdlog::info("admin listening on {}:{}", admin_endpoint.address().to_string(), admin_endpoint.port());
     admin_->start();
+  }
+  if (broker_->config().auth_tokens_on_command_line) {
+    spdlog::warn("auth tokens were given with --auth-token, where any local user can read them (ps); "
+                 "prefer --auth-token-file or CHATBUS_AUTH_TOKEN");
   }
   signals_.start();
   accept_next();
@@ -140,7 +145,7 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   // Say so once per episode of refusals, not once per refused connection.
   if (!admitted && !refusal_logged_) {
     spdlog::warn("max_connections ({}) reached: refusing new connections with BYE overloaded",
-                 broker_->config().max_connections);
+                 workers_[0]->settings().config.max_connections);
   } else if (admitted && refusal_logged_) {
     spdlog::info("accepting connections again below max_connections");
   }
@@ -166,7 +171,9 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
 void Server::set_socket_options(boost::asio::ip::tcp::socket& socket) const {
   boost::system::error_code ec;
   socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-  const auto keepalive = std::chrono::duration_cast<std::chrono::seconds>(broker_->config().tcp_keepalive);
+  // This runs on worker 0, whose copy of the settings is current.
+  const auto keepalive =
+      std::chrono::duration_cast<std::chrono::seconds>(workers_[0]->settings().config.tcp_keepalive);
   if (keepalive.count() <= 0) return;
   socket.set_option(boost::asio::socket_base::keep_alive(true), ec);
   const int fd = socket.native_handle();
@@ -179,6 +186,10 @@ void Server::set_socket_options(boost::asio::ip::tcp::socket& socket) const {
 }
 
 void Server::on_signal(int signal_number) {
+  if (signal_number == SIGHUP) {
+    reload();
+    return;
+  }
   if (!shutting_down_) {
     spdlog::info("signal {} received: shutting down", signal_number);
     begin_shutdown();
@@ -197,7 +208,7 @@ void Server::begin_shutdown() {
   acceptor_.close(ec);
   accept_retry_.cancel();
   topic_sweep_.cancel();
-  shutdown_deadline_.expires_after(broker_->config().shutdown_timeout);
+  shutdown_deadline_.expires_after(workers_[0]->settings().config.shutdown_timeout);
   shutdown_deadline_.async_wait([this](boost::system::error_code wait_ec) {
     if (wait_ec) return;
     spdlog::warn("shutdown_timeout reached: closing the remaining connections");

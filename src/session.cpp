@@ -27,16 +27,17 @@ std::string peer_of(const boost::asio::ip::tcp::socket& socket) {
 }  // namespace
 
 Session::Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitted)
-    : Subscriber(worker.index(), broker.config().max_pending, broker.total_pending()),
+    : Subscriber(worker.index(), worker.settings().config.max_pending, broker.total_pending()),
       worker_(worker),
       broker_(broker),
       socket_(std::move(socket)),
       admitted_(admitted),
       id_(broker.next_connection_id()),
-      framer_(broker.config().max_line),
+      framer_(worker.settings().config.max_line),
       connected_at_(Clock::now()),
       last_input_at_(connected_at_),
-      authenticated_(!broker.auth_required()) {}
+      authenticated_(worker.settings().tokens.empty()),
+      authenticated_once_(authenticated_) {}
 
 Session::~Session() = default;
 
@@ -49,7 +50,7 @@ void Session::start() {
   }
   if (!admitted_) {
     spdlog::debug("connection {} from {} refused: max_connections ({}) reached", id_,
-                  peer_of(socket_), broker_.config().max_connections);
+                  peer_of(socket_), worker_.settings().config.max_connections);
     close("overloaded");
     return;
   }
@@ -127,7 +128,7 @@ void Session::handle_input(std::string_view data) {
 bool Session::handle_frame(FrameKind kind, std::string_view line) {
   if (kind == FrameKind::too_long) {
     reply_error(ErrorCode::line_too_long,
-                "line longer than max_line (" + std::to_string(broker_.config().max_line) +
+                "line longer than max_line (" + std::to_string(framer_.max_line()) +
                     " bytes including LF); it was discarded");
     return state_ == State::open;
   }

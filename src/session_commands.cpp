@@ -71,22 +71,19 @@ void Session::reply_error(ErrorCode code, std::string_view message) {
   // towards protocol_error nor breaks a row of mistakes.
   if (code == ErrorCode::overloaded) return;
   ++bad_lines_in_a_row_;
-  const unsigned limit = broker_.config().max_bad_lines;
+  const unsigned limit = worker_.settings().config.max_bad_lines;
   if (limit > 0 && bad_lines_in_a_row_ >= limit) close("protocol_error");
 }
 
 void Session::do_hello() {
-  reply([&](std::string& out) { out.append(broker_.hello_reply()); });
-}
-
-void Session::do_auth(const Command& command) {
-  if (!broker_.auth_required() || broker_.token_accepted(command.argument)) {
-    authenticated_ = true;
-    reply([](std::string& out) { append_ok(out); });
+  const Settings& settings = worker_.settings();
+  if (framer_.max_line() == settings.config.max_line) {
+    reply([&](std::string& out) { out.append(settings.hello_reply); });
     return;
   }
-  // An earlier successful AUTH stays in force.
-  reply_error(ErrorCode::unauthorized, "invalid token");
+  // Made before a reload changed max_line, which only new connections get.
+  const std::string hello = encode_hello(framer_.max_line(), settings.config.max_subs, broker_.node_id());
+  reply([&](std::string& out) { out.append(hello); });
 }
 
 TopicKind Session::parse_target(std::string_view text) {
@@ -104,10 +101,14 @@ std::vector<std::string>::iterator Session::find_subscription(bool& found) {
 void Session::do_sub(const Command& command) {
   const TopicKind kind = parse_target(command.argument);
   if (kind == TopicKind::invalid) return;
+  if (grants_ != nullptr && !grants_->may_subscribe(kind, canonical_)) {
+    deny("subscribe to", canonical_);
+    return;
+  }
   bool found;
   const auto it = find_subscription(found);
   if (!found) {  // subscribing again changes nothing
-    const std::size_t limit = broker_.config().max_subs;
+    const std::size_t limit = worker_.settings().config.max_subs;
     if (subscriptions_.size() >= limit) {
       reply_error(ErrorCode::too_many_subscriptions,
                   "at most " + std::to_string(limit) + " subscriptions per connection");
@@ -141,6 +142,10 @@ void Session::do_pub(const Command& command) {
                                           : bad_topic_reason(command.argument));
     return;
   }
+  if (grants_ != nullptr && !grants_->may_publish(canonical_)) {
+    deny("publish to", canonical_);
+    return;
+  }
   if (broker_.outbound_overloaded()) {
     // Refused before it takes a sequence number: a retry later is safe.
     reply_error(ErrorCode::overloaded, "the server's buffers for queued messages are full; retry later");
@@ -148,7 +153,7 @@ void Session::do_pub(const Command& command) {
   }
   payload_.clear();
   const std::string problem = canonicalize_payload(
-      command.text, schema_for(canonical_, broker_.config().strict_payloads), payload_);
+      command.text, schema_for(canonical_, worker_.settings().config.strict_payloads), payload_);
   if (!problem.empty()) {
     if (payload_.capacity() > max_kept_payload) std::string().swap(payload_);
     reply_error(ErrorCode::bad_payload, problem);

@@ -4,18 +4,19 @@
 // the old one, finds nothing due and re-arms.
 #include "chatbus/broker.hpp"
 #include "chatbus/session.hpp"
+#include "chatbus/worker.hpp"
 
 namespace chatbus {
 
 std::optional<Session::Clock::time_point> Session::next_deadline() const {
-  const Config& config = broker_.config();
+  const Config& config = worker_.settings().config;
   std::optional<Clock::time_point> next;
   const auto consider = [&](Clock::time_point t) {
     if (!next || t < *next) next = t;
   };
   if (state_ == State::open) {
     if (config.idle_timeout.count() > 0) consider(last_input_at_ + config.idle_timeout);
-    if (!authenticated_ && config.auth_timeout.count() > 0) consider(connected_at_ + config.auth_timeout);
+    if (!authenticated_once_ && config.auth_timeout.count() > 0) consider(connected_at_ + config.auth_timeout);
   }
   // Once closing, only the linger deadline counts: the BYE gets its time.
   if (over_limit_ && state_ == State::open) consider(over_limit_since_ + config.slow_consumer_timeout);
@@ -40,7 +41,7 @@ void Session::update_timer() {
 }
 
 void Session::on_timer() {
-  const Config& config = broker_.config();
+  const Config& config = worker_.settings().config;
   const auto now = Clock::now();
   if ((state_ == State::closing || state_ == State::lingering) && now >= linger_until_) {
     destroy(bye_reason_.empty() ? "closing timed out" : bye_reason_);
@@ -50,7 +51,7 @@ void Session::on_timer() {
     close("slow_consumer", true);
     return;
   }
-  if (state_ == State::open && !authenticated_ && config.auth_timeout.count() > 0 &&
+  if (state_ == State::open && !authenticated_once_ && config.auth_timeout.count() > 0 &&
       now >= connected_at_ + config.auth_timeout) {
     close("auth_timeout");
     return;

@@ -15,6 +15,7 @@ sigset_t termination_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);  // reload, see Server::reload
   return set;
 }
 

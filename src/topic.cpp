@@ -53,6 +53,8 @@ bool is_valid_topic(std::string_view text) {
 
 }  // namespace
 
+bool is_topic_charset(std::string_view text) { return all_topic_chars(text); }
+
 TopicKind parse_topic_or_pattern(std::string_view text, std::string& canonical) {
   if (!text.empty() && text.back() == '*') {
     if (!is_valid_pattern(text)) return TopicKind::invalid;

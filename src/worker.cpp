@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cassert>
+#include <utility>
 #include <spdlog/spdlog.h>
 
 #include "chatbus/broker.hpp"
@@ -19,6 +20,18 @@ Worker::Worker(unsigned index)
 Worker::~Worker() {
   stop();
   join();
+}
+
+void Worker::attach(Broker& broker) {
+  broker_ = &broker;
+  settings_ = broker.settings();
+}
+
+void Worker::update_settings(std::shared_ptr<const Settings> next) {
+  // Sessions may point into the old generation (their grants): keep it
+  // alive until each has moved to the new one.
+  const std::shared_ptr<const Settings> old = std::exchange(settings_, std::move(next));
+  for (const auto& item : sessions_) item.second->apply_settings();
 }
 
 void Worker::start() {

@@ -1,17 +1,24 @@
 // broker: the state every session shares: the settings, the router, this
 // node's identity and the connection count. Built once by the server before
 // any thread starts; everything here is immutable or thread-safe.
+//
+// Settings that may change at runtime live in a Settings generation (see
+// settings.hpp): the broker holds the current one under a mutex for the cold
+// paths, and mirrors the two limits it checks itself in relaxed atomics.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "chatbus/config.hpp"
 #include "chatbus/router.hpp"
+#include "chatbus/settings.hpp"
 
 namespace chatbus {
 
@@ -19,21 +26,19 @@ class Broker {
  public:
   Broker(Config config, std::vector<Mailbox*> mailboxes);
 
+  /// The settings as at startup. What may change at runtime is read from a
+  /// Settings generation instead (Worker::settings() on a session's thread).
   const Config& config() const { return config_; }
+
+  /// Any thread, cold paths: the current settings generation.
+  std::shared_ptr<const Settings> settings() const;
+
+  /// Makes `next` the current generation (the workers are told separately).
+  void install(std::shared_ptr<const Settings> next);
   Router& router() { return router_; }
 
   /// This run's node id (random, so a restart shows a new one).
   const std::string& node_id() const { return node_id_; }
-
-  /// The complete `OK {...}\n` reply to HELLO, built once.
-  const std::string& hello_reply() const { return hello_reply_; }
-
-  /// True when tokens are configured and connections must AUTH.
-  bool auth_required() const { return !config_.auth_tokens.empty(); }
-
-  /// True when `token` equals a configured token. Compares in time that
-  /// does not depend on where the bytes differ.
-  bool token_accepted(std::string_view token) const;
 
   /// Counts an accepted connection; false (and no count) past max_connections.
   bool admit_connection();
@@ -64,18 +69,22 @@ class Broker {
 
   /// True while the queued bytes of all connections exceed max_total_pending.
   bool outbound_overloaded() const {
-    return total_pending_.load(std::memory_order_relaxed) > config_.max_total_pending;
+    return total_pending_.load(std::memory_order_relaxed) >
+           max_total_pending_.load(std::memory_order_relaxed);
   }
 
   /// A fresh id for a connection's log lines.
   std::uint64_t next_connection_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
-  const Config config_;                     ///< settings, fixed after start
+  const Config config_;                     ///< settings at startup
   std::atomic<std::size_t> total_pending_{0};  ///< queued outbound bytes, all connections
   Router router_;                           ///< the topic registry
   const std::string node_id_;               ///< random id of this run
-  const std::string hello_reply_;           ///< encoded HELLO reply
+  mutable std::mutex settings_mutex_;       ///< guards settings_
+  std::shared_ptr<const Settings> settings_;  ///< current generation
+  std::atomic<std::size_t> max_connections_;  ///< settings_'s, for admit_connection
+  std::atomic<std::size_t> max_total_pending_;  ///< settings_'s, for outbound_overloaded
   std::atomic<std::size_t> connections_{0}; ///< admitted, still open
   std::atomic<std::size_t> refusals_{0};    ///< refused, still saying BYE
   std::atomic<std::uint64_t> next_id_{1};   ///< connection ids

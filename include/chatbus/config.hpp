@@ -1,8 +1,9 @@
 // config: every setting of chatbusd, from flags, CHATBUS_* environment
 // variables and a TOML config file (precedence: flag > env > file > default).
 //
-// Only startup code touches this; after parsing, a Config is plain data that
-// the server copies where it needs it.
+// Only startup code and a reload (SIGHUP, which parses everything again)
+// touch this; after parsing, a Config is plain data that the server copies
+// where it needs it.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "chatbus/auth_token.hpp"
 
 namespace chatbus {
 
@@ -24,7 +27,9 @@ struct Config {
   std::string bind = "127.0.0.1";              ///< address to listen on
   std::uint16_t port = 7420;                   ///< TCP port; 0 = ephemeral
   unsigned threads = 0;                        ///< I/O threads; 0 = one per core
-  std::vector<std::string> auth_tokens;        ///< empty = no authentication
+  std::vector<TokenEntry> auth_tokens;         ///< --auth-token and the token file; empty = no authentication
+  std::string auth_token_file;                 ///< read at startup and on reload; "" = none
+  bool auth_tokens_on_command_line = false;    ///< an --auth-token flag was given (visible in ps)
   std::string log_level = "info";              ///< spdlog level name
   LogFormat log_format = LogFormat::text;      ///< text or one JSON object a line
   std::size_t max_line = 65536;                ///< bytes per line including LF

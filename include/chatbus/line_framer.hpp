@@ -23,6 +23,10 @@ class LineFramer {
  public:
   explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
 
+  /// The limit this framer was made with (a reload changes it for new
+  /// connections only).
+  std::size_t max_line() const { return max_line_; }
+
   /// Feeds `data`; calls `on_frame(FrameKind, std::string_view)` for every
   /// frame it completes, in order. The callback returns false to stop: the
   /// rest of `data` is then dropped (used after QUIT or a closing error).

@@ -12,4 +12,8 @@ namespace chatbus {
 /// Throws std::invalid_argument for an unknown level name.
 void setup_logging(const std::string& level, LogFormat format);
 
+/// Any thread: changes the level of the logger setup_logging installed (a
+/// reload). Throws std::invalid_argument for an unknown level name.
+void set_log_level(const std::string& level);
+
 }  // namespace chatbus

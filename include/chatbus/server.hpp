@@ -5,11 +5,16 @@
 //
 // Threading: the acceptor, the signal set and the timers live on worker 0;
 // accepted sockets are handed round-robin to the workers, which own them.
+// SIGHUP reloads the configuration (server_reload.cpp), also on worker 0.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "chatbus/config.hpp"
@@ -23,8 +28,13 @@ class Worker;
 
 class Server {
  public:
+  /// Parses the configuration again for a reload: the Config, or nullopt
+  /// and the reason in `problem` (one line, never holding a token).
+  using ConfigLoader = std::function<std::optional<Config>(std::string& problem)>;
+
   /// Builds the workers and binds the listening socket (throws on failure).
-  explicit Server(const Config& config);
+  /// Without `load_config`, SIGHUP only logs that it cannot reload.
+  explicit Server(const Config& config, ConfigLoader load_config = {});
   ~Server();
 
   /// Runs until a shutdown completes; returns the process exit code.
@@ -42,6 +52,9 @@ class Server {
   void on_worker_empty();
   void finish_shutdown();
   void schedule_topic_sweep();
+  struct PendingReload;
+  void reload();
+  void finish_reload(const PendingReload& pending);
 
   std::vector<std::unique_ptr<Worker>> workers_;  ///< the I/O threads
   std::unique_ptr<Broker> broker_;                ///< state shared by sessions
@@ -57,6 +70,8 @@ class Server {
   bool finished_ = false;                         ///< the threads were told to stop
   bool descriptor_warning_logged_ = false;        ///< EMFILE logged once per episode
   bool refusal_logged_ = false;                   ///< max_connections logged once per episode
+  ConfigLoader load_config_;                      ///< re-parses the configuration on SIGHUP
+  std::uint64_t generation_ = 1;                  ///< of the newest Settings
 };
 
 }  // namespace chatbus

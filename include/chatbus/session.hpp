@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "chatbus/connection_info.hpp"
+#include "chatbus/auth_token.hpp"
 #include "chatbus/line_framer.hpp"
 #include "chatbus/outbound_queue.hpp"
 #include "chatbus/protocol.hpp"
@@ -57,6 +58,11 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   /// (or for a refused one).
   std::optional<ConnectionInfo> info() const;
 
+  /// Own thread, after the worker's settings changed: re-resolves this
+  /// session's grants from its token (a removed token leaves it
+  /// unauthenticated, its subscriptions kept) and re-arms its deadlines.
+  void apply_settings();
+
   void deliver(MessagePtr message) override;
   void skip(const Message& message, std::uint32_t epoch) override;
 
@@ -79,6 +85,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool dispatch(std::string_view line);
   void do_hello();
   void do_auth(const Command& command);
+  void deny(std::string_view action, std::string_view target);
   TopicKind parse_target(std::string_view text);
   std::vector<std::string>::iterator find_subscription(bool& found);
   void do_sub(const Command& command);
@@ -136,6 +143,9 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool input_closed_ = false;         ///< the peer half-closed (or vanished)
   bool closing_posted_ = false;       ///< a close is posted, not yet run
   bool finished_by_peer_ = false;     ///< peer closed with nothing subscribed: close once flushed
+  bool authenticated_once_ = false;   ///< was authenticated at some point: no auth_timeout
+  std::string token_;                 ///< the token AUTH accepted, to re-resolve on reload
+  const TokenEntry* grants_ = nullptr;  ///< restricted grants, in the worker's Settings; null = may do all
 };
 
 template <class Encode>

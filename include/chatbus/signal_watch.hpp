@@ -1,4 +1,4 @@
-// signal_watch: SIGTERM and SIGINT delivered as events on an io_context.
+// signal_watch: SIGTERM, SIGINT and SIGHUP delivered as events on an io_context.
 //
 // The signals are blocked in the constructing thread, so every thread it
 // starts afterwards inherits the mask and none of them is ever interrupted;
@@ -19,7 +19,7 @@ class SignalWatch {
   /// Throws std::system_error when the signalfd cannot be made.
   SignalWatch(boost::asio::io_context& context, std::function<void(int)> on_signal);
 
-  /// Calls on_signal for every SIGTERM/SIGINT until cancel().
+  /// Calls on_signal for every SIGTERM/SIGINT/SIGHUP until cancel().
   void start();
   void cancel();
 

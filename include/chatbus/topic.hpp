@@ -38,6 +38,9 @@ inline bool is_chat_stream(std::string_view topic) {
   return topic.starts_with(chat_stream_prefix);
 }
 
+/// True when every byte of `text` is one a topic may hold (A-Z a-z 0-9 _ . : -).
+bool is_topic_charset(std::string_view text);
+
 /// The reason text for `ERR bad_topic`, for a value classified invalid.
 std::string_view bad_topic_reason(std::string_view text);
 

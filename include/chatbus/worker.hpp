@@ -19,6 +19,7 @@
 #include "chatbus/connection_info.hpp"
 #include "chatbus/mailbox.hpp"
 #include "chatbus/metrics.hpp"
+#include "chatbus/settings.hpp"
 
 namespace chatbus {
 
@@ -36,7 +37,15 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   /// Second step of construction: the broker needs every worker's mailbox.
-  void attach(Broker& broker) { broker_ = &broker; }
+  void attach(Broker& broker);
+
+  /// Own thread: this worker's copy of the current settings, read by its
+  /// sessions without any lock or atomic.
+  const Settings& settings() const { return *settings_; }
+
+  /// Own thread: replaces the copy and lets every session re-resolve what
+  /// it derived from the old one (grants, deadlines) before the old one goes.
+  void update_settings(std::shared_ptr<const Settings> next);
 
   unsigned index() const { return index_; }
   boost::asio::io_context& context() { return context_; }
@@ -84,6 +93,7 @@ class Worker {
   Mailbox mailbox_;                           ///< deliveries from other threads
   WorkerMetrics metrics_;                     ///< counters, written on this thread only
   Broker* broker_ = nullptr;                  ///< set by attach()
+  std::shared_ptr<const Settings> settings_;  ///< this thread's copy, set by attach()
   std::thread thread_;                        ///< runs context_
   std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  ///< owned sessions
   std::vector<Delivery> batch_;               ///< drain scratch

@@ -24,11 +24,11 @@ constexpr std::chrono::seconds exit_deadline{15};
 
 }  // namespace
 
-Daemon::Daemon(std::vector<std::string> flags) {
+Daemon::Daemon(std::vector<std::string> flags, std::vector<std::string> env) {
   std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0"};
   args.insert(args.end(), flags.begin(), flags.end());
   const bool admin = std::find(flags.begin(), flags.end(), "--admin=false") == flags.end();
-  spawn(args);
+  spawn(args, env);
   drainer_ = std::thread([this] { drain_output(); });
   std::string failure = await_listening(admin);
   if (!failure.empty()) {
@@ -37,9 +37,10 @@ Daemon::Daemon(std::vector<std::string> flags) {
   }
 }
 
-void Daemon::spawn(const std::vector<std::string>& args) {
+void Daemon::spawn(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::vector<std::string> arg_strings = args;
   std::vector<std::string> env_strings = clean_environment();
+  env_strings.insert(env_strings.end(), env.begin(), env.end());
   std::vector<char*> argv = c_strings(arg_strings);
   std::vector<char*> envp = c_strings(env_strings);
   int pipe_fds[2];
@@ -144,6 +145,18 @@ bool Daemon::wait_for_log(std::string_view text, std::chrono::milliseconds deadl
   return changed_.wait_for(lock, deadline, [&] {
     return log_.find(text) != std::string::npos || output_closed_;
   }) && log_.find(text) != std::string::npos;
+}
+
+bool Daemon::wait_for_log_count(std::string_view text, std::size_t count,
+                                std::chrono::milliseconds deadline) const {
+  const auto occurrences = [&] {
+    std::size_t found = 0;
+    for (auto at = log_.find(text); at != std::string::npos; at = log_.find(text, at + text.size())) ++found;
+    return found;
+  };
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, deadline, [&] { return occurrences() >= count || output_closed_; }) &&
+         occurrences() >= count;
 }
 
 void Daemon::send_signal(int signal) const {

@@ -31,9 +31,10 @@ namespace chatbus::itest {
 class Daemon {
  public:
   /// Starts chatbusd with `--bind 127.0.0.1 --port 0 --admin-port 0` plus
-  /// `flags`; with the admin endpoint on, also waits for its port.
+  /// `flags`, and `env` ("NAME=value") added to its otherwise CHATBUS_*-free
+  /// environment; with the admin endpoint on, also waits for its port.
   /// Throws std::runtime_error (failing the test) if it does not come up.
-  explicit Daemon(std::vector<std::string> flags = {});
+  explicit Daemon(std::vector<std::string> flags = {}, std::vector<std::string> env = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -53,6 +54,9 @@ class Daemon {
   /// new chunk of output, not by polling); true if it did.
   bool wait_for_log(std::string_view text, std::chrono::milliseconds deadline) const;
 
+  /// Like wait_for_log, until `text` appears at least `count` times.
+  bool wait_for_log_count(std::string_view text, std::size_t count, std::chrono::milliseconds deadline) const;
+
   /// Sends `signal` to the daemon.
   void send_signal(int signal) const;
 
@@ -64,7 +68,7 @@ class Daemon {
   static std::string describe_status(int status);
 
  private:
-  void spawn(const std::vector<std::string>& args);
+  void spawn(const std::vector<std::string>& args, const std::vector<std::string>& env);
   void drain_output();
   /// Waits for the `listening on` line; empty string on success, else why not.
   std::string await_listening(bool admin);

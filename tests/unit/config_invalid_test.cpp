@@ -191,19 +191,36 @@ TEST_F(ConfigTest, EmptyAuthTokenIsRefusedWithoutEcho) {
        {std::vector<std::string>{"--auth-token", ""}, {"--auth-token=a,,b"}, {"--auth-token=a,"}}) {
     const auto result = parse(args);
     expect_refused(result);
-    EXPECT_EQ(result.err, "chatbusd: an --auth-token value is empty\n");
+    EXPECT_EQ(result.err.rfind("chatbusd: --auth-token: the value ", 0), 0u) << result.err;
+    EXPECT_NE(result.err.find("empty"), std::string::npos) << result.err;
   }
 }
 
-TEST_F(ConfigTest, TokenWithBlankOrControlCharacterIsRefusedWithoutEcho) {
+TEST_F(ConfigTest, TokenWithStrayWordOrControlCharacterIsRefusedWithoutEcho) {
   set_env("CHATBUS_AUTH_TOKEN", "sekrit token");
   auto result = parse({});
   expect_refused(result);
-  EXPECT_EQ(result.err, "chatbusd: an --auth-token value contains a blank or control character\n");
+  EXPECT_EQ(result.err,
+            "chatbusd: --auth-token: word 2 after the token is neither pub=<prefixes> nor "
+            "sub=<prefixes>\n");
   unset_env("CHATBUS_AUTH_TOKEN");
   result = parse({"--auth-token", "sekrit\x7f"});
   expect_refused(result);
-  EXPECT_EQ(result.err.find("sekrit"), std::string::npos);
+  EXPECT_EQ(result.err, "chatbusd: --auth-token: the token contains a control character\n");
+}
+
+TEST_F(ConfigTest, BadTokenFileLineIsNamedWithoutTheToken) {
+  const std::string tokens = config_file("fine\n\n# c\nsekrit pub=a:,b/c\n", "tokens");
+  const auto result = parse({"--auth-token-file", tokens});
+  expect_refused(result);
+  EXPECT_EQ(result.err.rfind("chatbusd: --auth-token-file " + tokens + ":4: ", 0), 0u) << result.err;
+  EXPECT_EQ(result.err.find("sekrit"), std::string::npos) << result.err;
+}
+
+TEST_F(ConfigTest, MissingTokenFileIsRefused) {
+  const auto result = parse({"--auth-token-file", dir() + "/nope"});
+  expect_refused(result);
+  EXPECT_EQ(result.err, "chatbusd: --auth-token-file " + dir() + "/nope: cannot be read: No such file or directory\n");
 }
 
 TEST_F(ConfigTest, NoErrorMessageEchoesAToken) {

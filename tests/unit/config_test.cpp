@@ -14,9 +14,11 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::ConfigTest;
+using testing_support::ParseResult;
 using testing_support::env_of;
 using testing_support::expect_same_config;
 using testing_support::key_of;
+using testing_support::tokens_of;
 
 /// One option set to a value other than its default.
 struct OptionCase {
@@ -31,7 +33,7 @@ const std::vector<OptionCase>& every_option() {
       {"bind", "0.0.0.0", "::1", [](Config& c) { c.bind = "0.0.0.0"; }},
       {"port", "9000", "9001", [](Config& c) { c.port = 9000; }},
       {"threads", "4", "8", [](Config& c) { c.threads = 4; }},
-      {"auth-token", "tok1", "tok2", [](Config& c) { c.auth_tokens = {"tok1"}; }},
+      {"auth-token", "tok1", "tok2", [](Config& c) { c.auth_tokens = testing_support::bare_tokens({"tok1"}); }},
       {"log-level", "debug", "error", [](Config& c) { c.log_level = "debug"; }},
       {"log-format", "json", "text", [](Config& c) { c.log_format = LogFormat::json; }},
       {"max-line", "1KiB", "2KiB", [](Config& c) { c.max_line = 1024; }},
@@ -175,7 +177,7 @@ bind = '::1'
   expected.port = 9000;
   expected.strict_payloads = true;
   expected.log_format = LogFormat::json;
-  expected.auth_tokens = {"a", "b"};
+  expected.auth_tokens = testing_support::bare_tokens({"a", "b"});
   expected.bind = "::1";
   expect_same_config(*result.config, expected);
 }
@@ -243,21 +245,70 @@ TEST_F(ConfigTest, StrictPayloadsAcceptsTrueAndFalseInEnvAndFile) {
 
 TEST_F(ConfigTest, AuthTokensRepeatOrSplitOnCommasInEverySource) {
   const std::vector<std::string> both{"a", "b"};
-  EXPECT_EQ(parse({"--auth-token", "a", "--auth-token", "b"}).config.value().auth_tokens, both);
-  EXPECT_EQ(parse({"--auth-token=a,b"}).config.value().auth_tokens, both);
-  EXPECT_EQ(parse({"--config", config_file("auth_token = \"a,b\"\n")}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--auth-token", "a", "--auth-token", "b"}).config.value()), both);
+  EXPECT_EQ(tokens_of(parse({"--auth-token=a,b"}).config.value()), both);
+  EXPECT_EQ(tokens_of(parse({"--config", config_file("auth_token = \"a,b\"\n")}).config.value()),
             both);
   set_env("CHATBUS_AUTH_TOKEN", "a,b");
-  EXPECT_EQ(parse({}).config.value().auth_tokens, both);
+  EXPECT_EQ(tokens_of(parse({}).config.value()), both);
 }
 
 TEST_F(ConfigTest, HigherSourceReplacesTheWholeTokenList) {
   set_env("CHATBUS_AUTH_TOKEN", "e1,e2");
   const auto path = config_file("auth_token = [\"f1\", \"f2\"]\n");
-  EXPECT_EQ(parse({"--config", path}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--config", path}).config.value()),
             (std::vector<std::string>{"e1", "e2"}));
-  EXPECT_EQ(parse({"--config", path, "--auth-token", "c"}).config.value().auth_tokens,
+  EXPECT_EQ(tokens_of(parse({"--config", path, "--auth-token", "c"}).config.value()),
             std::vector<std::string>{"c"});
+}
+
+TEST_F(ConfigTest, TokenEntriesWithPermissionsComeFromEverySource) {
+  const std::vector<std::string> expected{"r", "w"};
+  const auto check = [&](const ParseResult& result) {
+    ASSERT_TRUE(result.config) << result.err;
+    ASSERT_EQ(tokens_of(*result.config), expected);
+    EXPECT_EQ(result.config->auth_tokens[0].sub.prefixes, (std::vector<std::string>{"a:", "b:"}));
+    EXPECT_TRUE(result.config->auth_tokens[1].restricted);
+    EXPECT_TRUE(result.config->auth_tokens[1].sub.prefixes.empty());
+  };
+  check(parse({"--auth-token", "r sub=a:,b:", "--auth-token", "w pub=a:"}));
+  check(parse({"--config", config_file("auth_token = [\"r sub=a:,b:\", \"w pub=a:\"]\n")}));
+  set_env("CHATBUS_AUTH_TOKEN", "r sub=a:,b:\nw pub=a:");
+  check(parse({}));
+}
+
+TEST_F(ConfigTest, TokenFileComesFromFlagEnvironmentOrConfigFile) {
+  const std::string tokens = config_file("# readers\nr sub=a:,b:\n\nw pub=a:\n", "tokens");
+  const std::vector<std::string> expected{"r", "w"};
+  for (const auto& result : {parse({"--auth-token-file", tokens}),
+                             parse({"--config", config_file("auth_token_file = \"" + tokens + "\"\n")})}) {
+    ASSERT_TRUE(result.config) << result.err;
+    EXPECT_EQ(tokens_of(*result.config), expected);
+    EXPECT_EQ(result.config->auth_token_file, tokens);
+  }
+  set_env("CHATBUS_AUTH_TOKEN_FILE", tokens);
+  EXPECT_EQ(tokens_of(parse({}).config.value()), expected);
+}
+
+TEST_F(ConfigTest, TokenFileAddsToAuthTokenButNotTwice) {
+  const std::string tokens = config_file("r sub=a:\n", "tokens");
+  EXPECT_EQ(tokens_of(parse({"--auth-token-file", tokens, "--auth-token", "x"}).config.value()),
+            (std::vector<std::string>{"x", "r"}));
+  const auto twice = parse({"--auth-token-file", tokens, "--auth-token", "r"});
+  EXPECT_FALSE(twice.config);
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_EQ(twice.err, "chatbusd: --auth-token-file " + tokens + ": a token in it is also given with --auth-token\n");
+  EXPECT_FALSE(parse({"--auth-token", "x", "--auth-token", "x"}).config);
+}
+
+TEST_F(ConfigTest, OnlyAnAuthTokenFlagCountsAsOnTheCommandLine) {
+  EXPECT_TRUE(parse({"--auth-token", "x"}).config.value().auth_tokens_on_command_line);
+  EXPECT_TRUE(parse({"--auth-token=x"}).config.value().auth_tokens_on_command_line);
+  const std::string tokens = config_file("r\n", "tokens");
+  EXPECT_FALSE(parse({"--auth-token-file", tokens}).config.value().auth_tokens_on_command_line);
+  EXPECT_FALSE(parse({"--config", config_file("auth_token = [\"x\"]\n")}).config.value().auth_tokens_on_command_line);
+  set_env("CHATBUS_AUTH_TOKEN", "x");
+  EXPECT_FALSE(parse({}).config.value().auth_tokens_on_command_line);
 }
 
 TEST_F(ConfigTest, BareDurationIsSeconds) {

@@ -106,12 +106,27 @@ inline std::string key_of(std::string option) {
   return option;
 }
 
+/// Bare token entries (no permissions), as a Config holds them.
+inline std::vector<TokenEntry> bare_tokens(std::initializer_list<const char*> tokens) {
+  std::vector<TokenEntry> entries;
+  for (const char* token : tokens) entries.push_back(TokenEntry{token, false, {}, {}});
+  return entries;
+}
+
+/// Just the tokens of a Config, for short comparisons.
+inline std::vector<std::string> tokens_of(const Config& config) {
+  std::vector<std::string> tokens;
+  for (const TokenEntry& entry : config.auth_tokens) tokens.push_back(entry.token);
+  return tokens;
+}
+
 /// Every field of two Configs, compared one by one so a failure names it.
 inline void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.bind, expected.bind);
   EXPECT_EQ(actual.port, expected.port);
   EXPECT_EQ(actual.threads, expected.threads);
   EXPECT_EQ(actual.auth_tokens, expected.auth_tokens);
+  EXPECT_EQ(actual.auth_token_file, expected.auth_token_file);
   EXPECT_EQ(actual.log_level, expected.log_level);
   EXPECT_EQ(actual.log_format, expected.log_format);
   EXPECT_EQ(actual.max_line, expected.max_line);
