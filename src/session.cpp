@@ -117,7 +117,8 @@ void Session::on_readable() {
 }
 
 void Session::handle_input(std::string_view data) {
-  if (state_ != State::open) return;  // closing: input is discarded
+  // Closing, or the server is shutting down: input is discarded.
+  if (state_ != State::open || worker_.input_stopped()) return;
   framer_.feed(data, [this](FrameKind kind, std::string_view line) { return handle_frame(kind, line); });
   if (!framer_.mid_line()) framer_.release_memory();
 }
