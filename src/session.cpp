@@ -176,6 +176,12 @@ void Session::close(std::string_view reason, bool discard_queue) {
     report_drops();
   }
   queue_text([&](std::string& out) { append_bye(out, reason); });
+  if (read_paused_) {
+    // Input stopped for back-pressure: discard it from now on instead, or
+    // closing with unread input would reset the connection and lose the BYE.
+    read_paused_ = false;
+    wait_readable();
+  }
   // A peer that reads nothing gets as long to take its BYE as it would get
   // to close after it.
   linger_until_ = Clock::now() + linger_time;

@@ -24,17 +24,19 @@ Auditor::Auditor(asio::any_io_executor executor, std::size_t index, Ledger& ledg
       ping_timer_(executor),
       final_signal_(executor, Clock::time_point::max()),
       done_signal_(executor, Clock::time_point::max()),
-      topics_(ledger.sampled_count()) {}
+      resume_signal_(executor),
+      topics_(ledger.audited().size()) {}
 
 asio::awaitable<void> Auditor::start(std::uint16_t port) {
-  co_await connection_.connect(port);
+  // A small receive buffer: during a drill the queue builds in the daemon.
+  co_await connection_.connect(port, 16384);
   ++stats_.connections;
   std::string subs;
-  for (std::size_t i = 0; i < ledger_.sampled_count(); ++i) subs += "SUB " + ledger_.topics()[i] + "\n";
+  for (const auto& topic : ledger_.audited()) subs += "SUB " + topic + "\n";
   co_await connection_.send(subs, reply_timeout);
-  for (std::size_t i = 0; i < ledger_.sampled_count(); ++i) {
+  for (const auto& topic : ledger_.audited()) {
     auto line = co_await connection_.read_line(reply_timeout);
-    if (!line || *line != "OK " + ledger_.topics()[i]) {
+    if (!line || *line != "OK " + topic) {
       throw std::runtime_error("auditor SUB got " + line.value_or("EOF"));
     }
   }
@@ -42,7 +44,15 @@ asio::awaitable<void> Auditor::start(std::uint16_t port) {
 
 asio::awaitable<void> Auditor::read_loop() {
   try {
-    while (auto line = co_await connection_.read_line(silence_timeout)) on_line(*line);
+    for (;;) {
+      while (paused_) {
+        resume_signal_.expires_at(Clock::time_point::max());
+        co_await resume_signal_.async_wait(use_tuple);
+      }
+      auto line = co_await connection_.read_line(silence_timeout);
+      if (!line) break;
+      on_line(*line);
+    }
     if (!shutdown_expected_) stats_.violation("auditor " + std::to_string(index_) + ": the server closed it");
   } catch (const std::exception& e) {
     stats_.violation("auditor " + std::to_string(index_) + ": " + e.what());
@@ -58,6 +68,11 @@ asio::awaitable<void> Auditor::wait_done(Duration timeout) {
   done_signal_.expires_after(timeout);
   co_await done_signal_.async_wait(use_tuple);
   if (!done_) stats_.violation("auditor " + std::to_string(index_) + ": no EOF after BYE shutdown");
+}
+
+void Auditor::resume_reading() {
+  paused_ = false;
+  resume_signal_.cancel();
 }
 
 asio::awaitable<void> Auditor::ping_loop() {

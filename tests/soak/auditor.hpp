@@ -30,6 +30,10 @@ class Auditor {
   /// Sends the final PING and waits for its PONG: everything queued to this
   /// auditor before then has been read.
   asio::awaitable<void> barrier();
+  /// Stops reading (after the line in hand) until resume(): the drill.
+  void pause_reading() { paused_ = true; }
+  void resume_reading();
+
   /// From now on `BYE shutdown` and EOF are expected.
   void expect_shutdown() { shutdown_expected_ = true; }
   /// Waits for read_loop to end (it closes the socket then).
@@ -56,7 +60,9 @@ class Auditor {
   asio::steady_timer ping_timer_;     ///< paces the pings; cancelled by barrier()
   asio::steady_timer final_signal_;   ///< cancelled when the final PONG arrives
   asio::steady_timer done_signal_;    ///< cancelled when read_loop ends
+  asio::steady_timer resume_signal_;  ///< cancelled by resume_reading()
   std::vector<TopicState> topics_;    ///< per sampled topic
+  bool paused_ = false;               ///< pause_reading() without resume_reading()
   bool final_requested_ = false;      ///< barrier() was called
   bool final_seen_ = false;           ///< the final PONG arrived
   bool shutdown_expected_ = false;    ///< the daemon was told to stop

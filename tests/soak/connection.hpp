@@ -57,6 +57,11 @@ class Connection {
   void reset();
 
   bool at_eof() const { return eof_; }
+  /// Changes SO_RCVBUF of the connected socket (the window scale stays).
+  void set_receive_buffer(int bytes) {
+    boost::system::error_code ec;
+    socket_.set_option(asio::socket_base::receive_buffer_size(bytes), ec);
+  }
 
  private:
   /// Reads what is there into in_; false at EOF.

@@ -21,7 +21,7 @@ struct Limits {
   std::size_t max_line = 4096;       ///< --max-line
   std::size_t max_pending = 65536;   ///< --max-pending
   unsigned max_bad_lines = 8;        ///< --max-bad-lines
-  Duration slow_consumer_timeout{2000};  ///< --slow-consumer-timeout
+  Duration slow_consumer_timeout{3000};  ///< --slow-consumer-timeout
   Duration idle_timeout{10'000};     ///< --idle-timeout
 };
 
@@ -38,15 +38,16 @@ struct Context {
   Stats& stats;                    ///< counters, violations
   std::mt19937_64 random;          ///< every random choice
   Clock::time_point churn_end;     ///< episodes start until then
+  std::size_t sampled = 1;         ///< the first `sampled` topics of the pool are audited
 
   /// Uniform in [0, n).
   std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); }
   /// True with probability p.
   bool chance(double p) { return std::bernoulli_distribution(p)(random); }
   /// A random topic of the pool.
-  const std::string& any_topic() { return ledger.topics()[pick(ledger.topics().size())]; }
-  /// A random sampled topic.
-  const std::string& sampled_topic() { return ledger.topics()[pick(ledger.sampled_count())]; }
+  const std::string& any_topic() { return ledger.pool()[pick(ledger.pool().size())]; }
+  /// A random audited topic of the pool.
+  const std::string& sampled_topic() { return ledger.pool()[pick(sampled)]; }
   /// A random UUID in canonical (lower-case) form.
   std::string uuid() { return random_uuid(random); }
   /// A valid chat:stream payload with `id` as after_message_id.

@@ -41,8 +41,9 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }  // namespace
 
 DaemonProcess::DaemonProcess(boost::asio::io_context& io, const std::string& path,
-                             const std::vector<std::string>& flags)
+                             const std::vector<std::string>& flags, const std::string& log_path)
     : output_(io) {
+  if (!log_path.empty()) log_file_.open(log_path);
   std::vector<std::string> args{path, "--bind", "127.0.0.1", "--port", "0"};
   args.insert(args.end(), flags.begin(), flags.end());
   std::vector<std::string> env = clean_environment();
@@ -109,6 +110,7 @@ void DaemonProcess::drain() {
 }
 
 void DaemonProcess::keep(const char* data, std::size_t size) {
+  if (log_file_.is_open()) log_file_.write(data, static_cast<std::streamsize>(size));
   tail_.append(data, size);
   if (tail_.size() > 2 * tail_limit) tail_.erase(0, tail_.size() - tail_limit);
 }

@@ -9,6 +9,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ class DaemonProcess {
  public:
   /// Starts `path --bind 127.0.0.1 --port 0 flags...` and waits (at most
   /// 20 s) for its `listening on 127.0.0.1:PORT` line; throws if it fails.
-  DaemonProcess(boost::asio::io_context& io, const std::string& path, const std::vector<std::string>& flags);
+  /// With a non-empty `log_path`, all its output is also written there.
+  DaemonProcess(boost::asio::io_context& io, const std::string& path, const std::vector<std::string>& flags,
+                const std::string& log_path);
   /// Kills it if it is still running.
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
@@ -45,6 +48,7 @@ class DaemonProcess {
   std::uint16_t port_ = 0;                        ///< the port it reported
   boost::asio::posix::stream_descriptor output_;  ///< read end of its stderr/stdout
   std::string tail_;                              ///< its last output
+  std::ofstream log_file_;                        ///< all its output, if asked for
   char chunk_[4096];                              ///< drain scratch
   bool reaped_ = false;                           ///< waitpid succeeded
   bool terminated_ = false;                       ///< SIGTERM was sent

@@ -13,11 +13,11 @@ void Stats::violation(std::string what) {
   }
 }
 
-Ledger::Ledger(std::vector<std::string> topics, std::size_t sampled, std::size_t auditors)
-    : topics_(std::move(topics)), sampled_(std::min(sampled, topics_.size())), auditors_(auditors) {
+Ledger::Ledger(std::vector<std::string> pool, std::vector<std::string> audited, std::size_t auditors)
+    : pool_(std::move(pool)), audited_(std::move(audited)), auditors_(auditors) {
   if (auditors_ > 8) throw std::invalid_argument("at most 8 auditors");
-  for (std::size_t i = 0; i < sampled_; ++i) index_.emplace(topics_[i], i);
-  acked_.resize(sampled_);
+  for (std::size_t i = 0; i < audited_.size(); ++i) index_.emplace(audited_[i], i);
+  acked_.resize(audited_.size());
 }
 
 std::uint64_t Ledger::next_id() {
@@ -46,7 +46,7 @@ void Ledger::delivered(std::size_t auditor, std::size_t topic, std::uint64_t id,
   }
   if (forbidden_[id - 1]) {
     stats.violation("an unterminated PUB line was delivered (id " + std::to_string(id) + ", topic " +
-                    topics_[topic] + ")");
+                    audited_[topic] + ")");
   }
   const auto bit = static_cast<std::uint8_t>(1u << auditor);
   if (received_[id - 1] & bit) {

@@ -41,11 +41,12 @@ struct Stats {
 
 class Ledger {
  public:
-  /// `topics`: the pool; the first `sampled` of them are audited.
-  Ledger(std::vector<std::string> topics, std::size_t sampled, std::size_t auditors);
+  /// `pool`: the topics churning clients use; `audited`: the topics the
+  /// auditors subscribe to (some of the pool, and the drill topic).
+  Ledger(std::vector<std::string> pool, std::vector<std::string> audited, std::size_t auditors);
 
-  const std::vector<std::string>& topics() const { return topics_; }
-  std::size_t sampled_count() const { return sampled_; }
+  const std::vector<std::string>& pool() const { return pool_; }
+  const std::vector<std::string>& audited() const { return audited_; }
   std::size_t auditor_count() const { return auditors_; }
 
   /// A fresh id for a PUB's after_message_id (ids start at 1).
@@ -66,8 +67,8 @@ class Ledger {
   std::uint64_t missing(std::size_t auditor, std::size_t topic) const;
 
  private:
-  std::vector<std::string> topics_;              ///< the pool
-  std::size_t sampled_;                          ///< the first sampled_ topics are audited
+  std::vector<std::string> pool_;                ///< topics of the churning clients
+  std::vector<std::string> audited_;             ///< topics of the auditors
   std::size_t auditors_;                         ///< at most 8: one bit each
   std::unordered_map<std::string_view, std::size_t> index_;  ///< sampled topic -> index
   std::vector<std::vector<std::uint64_t>> acked_;  ///< per sampled topic: acknowledged ids

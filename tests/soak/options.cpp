@@ -21,6 +21,7 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--rss-tolerance", options.rss_tolerance, "percent the end RSS may exceed the warm-up RSS")
       ->check(CLI::Range(0.0, 1000.0));
   app.add_option("--rss-slack", options.rss_slack_mib, "MiB the end RSS may exceed it by, on top");
+  app.add_option("--daemon-log", options.daemon_log, "write the daemon's whole output to this file");
   app.add_option("--fd-wait", options.fd_wait, "seconds to wait for the descriptors to come back")
       ->check(CLI::Range(1, 600));
   try {

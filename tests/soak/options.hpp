@@ -17,6 +17,7 @@ struct Options {
   int warmup = 0;                 ///< seconds before the first RSS sample; 0: a fifth of the duration (at most 60)
   double rss_tolerance = 10.0;    ///< percent the end RSS may exceed the warm-up RSS by...
   std::uint64_t rss_slack_mib = 8;  ///< ... plus this many MiB
+  std::string daemon_log;         ///< file for the daemon's whole output; empty: keep only its end
   int fd_wait = 10;               ///< seconds the end waits for the daemon's descriptors to come back
 };
 

@@ -18,6 +18,7 @@ struct Report {
   std::uint64_t rss_end_kib = 0;    ///< ... after every churning client closed
   std::size_t fds_start = 0;      ///< daemon descriptors with only auditors and control connected
   std::size_t fds_end = 0;        ///< ... after every churning client closed
+  std::uint64_t drills_skipped = 0;  ///< drills in which flow control skipped the paused auditor
   std::string daemon_log_tail;    ///< shown when the run failed
 };
 

@@ -21,6 +21,11 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr Duration reply_timeout{30'000};
+/// An audited topic outside the pool (and outside chat:stream:, so no
+/// pattern subscriber shares it): only the auditors subscribe to it.
+constexpr std::string_view drill_topic = "soak:drill";
+/// Drill PUBs at most while waiting for the paused auditor to be skipped.
+constexpr std::size_t max_drill = 8000;
 
 std::vector<std::string> daemon_flags(const Options& options, const Limits& limits) {
   const auto ms = [](Duration d) { return std::to_string(d.count()) + "ms"; };
@@ -131,15 +136,78 @@ struct Run {
   Report& report;
 };
 
+/// Floods the drill topic with ~1 KB messages until a reply counts fewer
+/// than every auditor (the paused one was skipped); false if none did.
+asio::awaitable<bool> flood_drill(Context& context) {
+  Connection connection(context.executor);
+  co_await connection.connect(context.port);
+  ++context.stats.connections;
+  const std::string pad(1000, 'p');
+  bool skipped = false;
+  for (std::size_t sent = 0; sent < max_drill && !skipped; sent += 16) {
+    std::vector<std::uint64_t> ids;
+    std::string lines;
+    for (int i = 0; i < 16; ++i) {
+      ids.push_back(context.ledger.next_id());
+      lines += "PUB " + std::string(drill_topic) + " {\"after_message_id\":" + std::to_string(ids.back()) +
+               ",\"x_pad\":\"" + pad + "\"}\n";
+    }
+    context.stats.published += ids.size();
+    co_await connection.send(lines, reply_timeout);
+    for (std::uint64_t id : ids) {
+      const auto reply = co_await read_reply(connection);
+      const auto queued = starts_with_word(reply, "OK") ? to_number(std::string_view(reply).substr(3)) : std::nullopt;
+      if (!queued) {
+        context.stats.violation("drill PUB got " + reply.substr(0, 200));
+        continue;
+      }
+      ++context.stats.acknowledged;
+      ++context.stats.acknowledged_sampled;
+      context.ledger.acknowledged(drill_topic, id);
+      if (*queued < context.ledger.auditor_count()) skipped = true;
+    }
+  }
+  co_await quit(connection);
+  co_return skipped;
+}
+
+/// Every few seconds, one auditor stops reading while the drill topic is
+/// flooded until flow control skips it, then reads on: it must be told
+/// DROPPED, and the accounting must still come out exact.
+asio::awaitable<void> drills(Run& run) {
+  Context& context = run.context;
+  for (std::size_t next = 0;; ++next) {
+    co_await pause(context.executor, std::chrono::seconds(5));
+    if (Clock::now() + std::chrono::seconds(5) > context.churn_end) co_return;
+    Auditor& auditor = *run.auditors[next % run.auditors.size()];
+    auditor.pause_reading();
+    bool skipped = false;
+    try {
+      skipped = co_await flood_drill(context);
+    } catch (const std::exception& e) {
+      context.stats.violation(std::string("drill: ") + e.what());
+    }
+    auditor.resume_reading();
+    if (skipped) {
+      ++run.report.drills_skipped;
+      context.stats.fault("drill: paused auditor skipped (DROPPED due)");
+    } else {
+      context.stats.violation("drill: flow control never skipped the paused auditor");
+    }
+  }
+}
+
 asio::awaitable<void> churn(Run& run) {
   Context& context = run.context;
-  std::size_t active = static_cast<std::size_t>(run.options.connections);
+  std::size_t active = static_cast<std::size_t>(run.options.connections) + 1;
   Event all_done(context.executor);
+  const auto finished = [&](std::exception_ptr) {
+    if (--active == 0) all_done.fire();
+  };
   for (std::size_t slot = 0; slot < static_cast<std::size_t>(run.options.connections); ++slot) {
-    asio::co_spawn(context.executor, run_slot(context, slot), [&](std::exception_ptr) {
-      if (--active == 0) all_done.fire();
-    });
+    asio::co_spawn(context.executor, run_slot(context, slot), finished);
   }
+  asio::co_spawn(context.executor, drills(run), finished);
   const int warmup = run.options.warmup > 0 ? run.options.warmup : std::min(60, std::max(1, run.options.duration / 5));
   co_await pause(context.executor, std::chrono::seconds(std::min(warmup, run.options.duration)));
   run.report.rss_start_kib = rss_kib(run.daemon.pid());
@@ -158,7 +226,7 @@ asio::awaitable<std::size_t> wait_for_descriptors(Run& run, std::size_t baseline
   while (count != baseline && Clock::now() < until) {
     Connection control(run.context.executor);
     co_await control.connect(run.context.port);
-    co_await publish_each(run.context, control, run.context.ledger.topics());
+    co_await publish_each(run.context, control, run.context.ledger.pool());
     co_await quit(control);
     co_await pause(run.context.executor, Duration(200));
     count = fd_count(run.daemon.pid());
@@ -185,10 +253,12 @@ asio::awaitable<void> soak(Run& run) {
   // everything acknowledged before it has been read or reported dropped.
   Connection control(context.executor);
   co_await control.connect(context.port);
-  const auto& topics = context.ledger.topics();
-  co_await publish_each(context, control, {topics.begin(), topics.begin() + static_cast<long>(context.ledger.sampled_count())});
+  co_await publish_each(context, control, context.ledger.audited());
   for (auto& auditor : run.auditors) co_await auditor->barrier();
   for (auto& auditor : run.auditors) context.stats.unaccounted += auditor->unaccounted();
+  if (run.report.drills_skipped > 0 && context.stats.dropped == 0) {
+    context.stats.violation("drills made the daemon skip MSGs to auditors, but no auditor was told DROPPED");
+  }
   co_await quit(control);
   co_await check_liveness(context);
 
@@ -204,17 +274,20 @@ int run_soak(const Options& options) {
   const Limits limits;
   std::unique_ptr<DaemonProcess> daemon;
   try {
-    daemon = std::make_unique<DaemonProcess>(io, options.chatbusd, daemon_flags(options, limits));
+    daemon = std::make_unique<DaemonProcess>(io, options.chatbusd, daemon_flags(options, limits), options.daemon_log);
   } catch (const std::exception& e) {
     std::cerr << "chatbus-soak: " << e.what() << "\n";
     return 2;
   }
   Stats stats;
   std::mt19937_64 random(options.seed);
-  std::vector<std::string> topics;
-  for (int i = 0; i < options.topics; ++i) topics.push_back("chat:stream:" + random_uuid(random));
-  Ledger ledger(topics, static_cast<std::size_t>(options.sampled), static_cast<std::size_t>(options.auditors));
-  Context run_context{io.get_executor(), daemon->port(), limits, ledger, stats, random, {}};
+  std::vector<std::string> pool;
+  for (int i = 0; i < options.topics; ++i) pool.push_back("chat:stream:" + random_uuid(random));
+  std::vector<std::string> audited(pool.begin(), pool.begin() + options.sampled);
+  audited.push_back(std::string(drill_topic));
+  Ledger ledger(pool, audited, static_cast<std::size_t>(options.auditors));
+  Context run_context{io.get_executor(), daemon->port(), limits, ledger, stats, random, {},
+                      static_cast<std::size_t>(options.sampled)};
   std::vector<std::unique_ptr<Auditor>> auditors;
   for (int i = 0; i < options.auditors; ++i) {
     auditors.push_back(std::make_unique<Auditor>(io.get_executor(), static_cast<std::size_t>(i), ledger, stats));
