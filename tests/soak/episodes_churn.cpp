@@ -198,6 +198,7 @@ asio::awaitable<void> run_slot(Context& context, std::size_t slot) {
   while (Clock::now() < context.churn_end) {
     const std::size_t roll = context.pick(100);
     std::string kind;
+    bool refused = false;
     try {
       if (roll < 40) {
         kind = "publisher";
@@ -224,11 +225,17 @@ asio::awaitable<void> run_slot(Context& context, std::size_t slot) {
       const std::string reason = bye.what();
       if (reason == "overloaded" || reason == "slow_consumer" || reason == "idle_timeout") {
         context.stats.fault("server said BYE " + reason + " to a " + kind);
+        refused = reason == "overloaded";
       } else {
         context.stats.violation(kind + ": unexpected BYE " + reason);
       }
     } catch (const std::exception& e) {
       context.stats.violation(kind + ": " + e.what());
+    }
+    if (refused) {
+      // Refused at max_connections: back off a little rather than storm.
+      asio::steady_timer back_off(context.executor, Duration(100 + context.pick(200)));
+      co_await back_off.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
 }

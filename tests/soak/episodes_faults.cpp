@@ -188,10 +188,13 @@ asio::awaitable<void> idle_episode(Context& context) {
   Connection connection(context.executor);
   co_await connection.connect(context.port);
   ++context.stats.connections;
-  if (!co_await read_to_bye(connection, "BYE idle_timeout", context.limits.idle_timeout + reply_timeout)) {
-    context.stats.violation("idle client: no BYE idle_timeout then EOF");
+  const auto first = co_await connection.read_line(context.limits.idle_timeout + reply_timeout);
+  if (first == "BYE overloaded") throw Bye("overloaded");  // refused at max_connections
+  if (first != "BYE idle_timeout" || co_await connection.read_line(reply_timeout)) {
+    context.stats.violation("idle client: no BYE idle_timeout then EOF, got " + first.value_or("EOF"));
+  } else {
+    context.stats.fault("idle: BYE idle_timeout");
   }
-  context.stats.fault("idle: BYE idle_timeout");
   connection.close();
 }
 

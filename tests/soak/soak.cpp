@@ -31,7 +31,7 @@ std::vector<std::string> daemon_flags(const Options& options, const Limits& limi
   const auto ms = [](Duration d) { return std::to_string(d.count()) + "ms"; };
   // A little above what the soak holds at most: two sockets per slot, the
   // auditors, the control and liveness connections.
-  const int max_connections = 2 * options.connections + options.auditors + 16;
+  const int max_connections = 2 * options.connections + options.auditors + 32;
   return {"--threads", "2",
           "--max-pending", std::to_string(limits.max_pending),
           "--max-line", std::to_string(limits.max_line),
@@ -182,13 +182,19 @@ asio::awaitable<void> drills(Run& run) {
     Auditor& auditor = *run.auditors[next % run.auditors.size()];
     auditor.pause_reading();
     bool skipped = false;
+    bool refused = false;
     try {
       skipped = co_await flood_drill(context);
+    } catch (const Bye& bye) {
+      refused = std::string(bye.what()) == "overloaded";
+      if (!refused) context.stats.violation(std::string("drill: BYE ") + bye.what());
     } catch (const std::exception& e) {
       context.stats.violation(std::string("drill: ") + e.what());
     }
     auditor.resume_reading();
-    if (skipped) {
+    if (refused) {
+      context.stats.fault("drill: refused with BYE overloaded");  // at max_connections: the next one
+    } else if (skipped) {
       ++run.report.drills_skipped;
       context.stats.fault("drill: paused auditor skipped (DROPPED due)");
     } else {
