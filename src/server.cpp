@@ -214,6 +214,25 @@ void Server::begin_shutdown() {
     spdlog::warn("shutdown_timeout reached: closing the remaining connections");
     finish_shutdown();
   });
+  // Two phases. First every worker stops taking commands; only once all
+  // have, does any session leave the router and say BYE. Otherwise a
+  // publisher on a worker not yet told could still get `OK` for a PUB that
+  // a subscriber on a worker already closed never receives.
+  workers_busy_ = workers_.size();
+  Worker& coordinator = *workers_[0];
+  for (auto& worker : workers_) {
+    Worker* w = worker.get();
+    boost::asio::post(w->context(), [this, w, &coordinator] {
+      w->stop_input();
+      boost::asio::post(coordinator.context(), [this] { on_worker_quiet(); });
+    });
+  }
+}
+
+void Server::on_worker_quiet() {
+  if (--workers_busy_ > 0) return;
+  // Every PUB that was answered has pushed its deliveries into the
+  // mailboxes by now; each session drains its mailbox before its BYE.
   workers_busy_ = workers_.size();
   Worker& coordinator = *workers_[0];
   for (auto& worker : workers_) {

@@ -120,7 +120,8 @@ void Session::on_readable() {
 }
 
 void Session::handle_input(std::string_view data) {
-  if (state_ != State::open) return;  // closing: input is discarded
+  // Closing, or the server is shutting down: input is discarded.
+  if (state_ != State::open || worker_.input_stopped()) return;
   framer_.feed(data, [this](FrameKind kind, std::string_view line) { return handle_frame(kind, line); });
   if (!framer_.mid_line()) framer_.release_memory();
 }
@@ -178,6 +179,12 @@ void Session::close(std::string_view reason, bool discard_queue) {
     report_drops();
   }
   queue_text([&](std::string& out) { append_bye(out, reason); });
+  if (read_paused_) {
+    // Input stopped for back-pressure: discard it from now on instead, or
+    // closing with unread input would reset the connection and lose the BYE.
+    read_paused_ = false;
+    wait_readable();
+  }
   // A peer that reads nothing gets as long to take its BYE as it would get
   // to close after it.
   linger_until_ = Clock::now() + linger_time;

@@ -1,7 +1,8 @@
 // server: the daemon's top level. It owns the worker threads, the acceptor
 // and the signal handling, and runs the shutdown sequence: close the
-// acceptor, ask every session for `BYE shutdown` after its queue, wait for
-// them (bounded by shutdown_timeout), then stop the threads.
+// acceptor, stop taking commands on every worker, then ask every session for
+// `BYE shutdown` after its queue, wait for them (bounded by
+// shutdown_timeout), then stop the threads.
 //
 // Threading: the acceptor, the signal set and the timers live on worker 0;
 // accepted sockets are handed round-robin to the workers, which own them.
@@ -49,6 +50,7 @@ class Server {
   void set_socket_options(boost::asio::ip::tcp::socket& socket) const;
   void on_signal(int signal_number);
   void begin_shutdown();
+  void on_worker_quiet();
   void on_worker_empty();
   void finish_shutdown();
   void schedule_topic_sweep();
@@ -65,7 +67,7 @@ class Server {
   boost::asio::steady_timer topic_sweep_;         ///< forgets idle topics
   boost::asio::steady_timer shutdown_deadline_;   ///< bounds the shutdown
   std::size_t next_worker_ = 0;                   ///< round-robin hand-out
-  std::size_t workers_busy_ = 0;                  ///< workers with sessions left, in shutdown
+  std::size_t workers_busy_ = 0;                  ///< workers yet to finish the current shutdown phase
   bool shutting_down_ = false;                    ///< a shutdown has begun
   bool finished_ = false;                         ///< the threads were told to stop
   bool descriptor_warning_logged_ = false;        ///< EMFILE logged once per episode

@@ -69,6 +69,12 @@ class Worker {
   /// Own thread: scratch space for one read, shared by all sessions.
   std::span<char> read_buffer() { return read_buffer_; }
 
+  /// Own thread: from now on its sessions discard what they read (the first
+  /// step of a shutdown: no PUB is answered after it).
+  void stop_input() { input_stopped_ = true; }
+  /// Own thread: stop_input() was called.
+  bool input_stopped() const { return input_stopped_; }
+
   /// Own thread: BYE <reason> to every session (after what is queued).
   /// `on_empty` runs on this thread once the last session is gone.
   void close_all(std::string_view reason, std::function<void()> on_empty);
@@ -101,6 +107,7 @@ class Worker {
   std::function<void()> on_empty_;            ///< pending close_all callback
   bool draining_ = false;                     ///< guards against re-entrant drains
   bool closing_all_ = false;                  ///< shutdown began: close newcomers
+  bool input_stopped_ = false;                ///< shutdown began: commands are discarded
 };
 
 }  // namespace chatbus
