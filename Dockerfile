@@ -6,7 +6,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake ninja-build \
       libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev \
-      libspdlog-dev libfmt-dev libcli11-dev \
+      libspdlog-dev libfmt-dev libcli11-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -19,7 +19,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHATBUS_BUILD_TEST
 FROM debian:bookworm AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libboost-json1.81.0 libspdlog1.10 libfmt9 \
+      libboost-json1.81.0 libspdlog1.10 libfmt9 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --uid 7420 --shell /usr/sbin/nologin chatbus
 COPY --from=build /src/build/chatbusd /usr/local/bin/chatbusd

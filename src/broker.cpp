@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 #include <random>
 
+#include "chatbus/tls_context.hpp"
 #include "chatbus/version.hpp"
 
 namespace chatbus {
@@ -44,6 +45,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 Broker::Broker(Config config, std::vector<Mailbox*> mailboxes)
     : config_(std::move(config)),
+      tls_context_(config_.tls_enabled() ? make_tls_context(config_) : nullptr),
       router_(std::move(mailboxes), config_.topic_ttl, &Router::Clock::now, &total_pending_),
       node_id_(random_node_id()),
       hello_reply_(encode_hello(config_, node_id_)) {}

@@ -8,6 +8,7 @@ CHATBUS_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev openssl
 )
 
 missing_packages() {

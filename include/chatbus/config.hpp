@@ -40,6 +40,12 @@ struct Config {
   duration shutdown_timeout = std::chrono::seconds(5);
   duration tcp_keepalive = std::chrono::seconds(60);  ///< idle time before probes; 0 = off
   bool strict_payloads = false;                ///< reject unknown chat:stream keys
+  std::string tls_cert;                        ///< PEM certificate chain; empty = plain TCP
+  std::string tls_key;                         ///< PEM private key of tls_cert
+  std::string tls_ca;                          ///< PEM CA bundle; set = clients need a cert it signed
+
+  /// True when the client port speaks TLS.
+  bool tls_enabled() const { return !tls_cert.empty(); }
 };
 
 /// Parses argv (and the environment, and the config file it names).
