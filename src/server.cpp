@@ -125,9 +125,12 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
   refusal_logged_ = !admitted;
   if (!admitted && !broker_->admit_refusal()) {
     // Too many refusals lingering already: say BYE if the socket takes it
-    // right now, and close.
+    // right now, and close. (Over TLS there is no BYE without a handshake,
+    // which is what this path saves: just close.)
     static constexpr std::string_view bye = "BYE overloaded\n";
-    [[maybe_unused]] const auto sent = ::send(socket.native_handle(), bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (broker_->tls_context() == nullptr) {
+      [[maybe_unused]] const auto sent = ::send(socket.native_handle(), bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     boost::system::error_code close_ec;
     socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, close_ec);
     socket.close(close_ec);

@@ -73,7 +73,7 @@ void Session::run_protocol() {
 
 void Session::wait_readable() {
   if (reading_ || input_closed_ || state_ == State::closed) return;
-  if (tls_) {
+  if (tls_ && tls_reads()) {
     tls_read();
     return;
   }

@@ -63,6 +63,8 @@ void Session::on_tls_handshake(const boost::system::error_code& ec) {
   flush();
 }
 
+bool Session::tls_reads() const { return !tls_->plain_linger; }
+
 void Session::tls_read() {
   if (handshaking_ || state_ == State::lingering) return;  // the shutdown reads by itself
   reading_ = true;
@@ -156,11 +158,28 @@ void Session::tls_shutdown() {
 void Session::tls_close_notify() {
   if (tls_->shutdown_started) return;
   tls_->shutdown_started = true;
-  // Sends close_notify, then reads (discarding any data) until the peer's
-  // close_notify or its end of the connection; the linger deadline bounds it.
-  tls_->stream.async_shutdown([self = shared_from_this()](const boost::system::error_code&) {
-    if (self->state_ != State::closed) self->destroy(self->bye_reason_);
+  // Sends close_notify (Asio writes it out before reporting any result), then
+  // waits for the peer's.
+  tls_->stream.async_shutdown([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->on_tls_shutdown(ec);
   });
+}
+
+void Session::on_tls_shutdown(const boost::system::error_code& ec) {
+  if (state_ == State::closed) return;
+  spdlog::debug("connection {}: tls shutdown: {}", id_, ec ? ec.message() : "clean");
+  if (!ec || ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated) {
+    destroy(bye_reason_);  // the peer answered with its close_notify, or closed
+    return;
+  }
+  // Typically "application data after close notify": the peer is still
+  // sending. Closing now could reset the connection before it read our
+  // last lines, so linger as the plain session does: half-close and
+  // discard raw input until the peer closes or the deadline passes.
+  tls_->plain_linger = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  wait_readable();
 }
 
 }  // namespace chatbus

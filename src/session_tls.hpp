@@ -27,6 +27,7 @@ struct TlsLink {
   std::vector<char> staging;  ///< plaintext of the write in flight; made at the first write
   std::size_t staged = 0;     ///< bytes of the write in flight, taken off the queue, not yet released
   bool shutdown_started = false;  ///< close_notify sent (or being sent)
+  bool plain_linger = false;      ///< TLS is over: the linger reads raw bytes
 };
 
 }  // namespace chatbus

@@ -112,6 +112,8 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   void on_tls_written(const boost::system::error_code& ec);
   void tls_shutdown();
   void tls_close_notify();
+  void on_tls_shutdown(const boost::system::error_code& ec);
+  bool tls_reads() const;
   Clock::time_point handshake_deadline() const;
 
   // Deadlines (session_output.cpp)

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <regex>
@@ -41,6 +42,12 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 Daemon::Daemon(std::vector<std::string> flags) {
   std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0"};
+  tls_ = std::find(flags.begin(), flags.end(), "--tls-cert") != flags.end();
+  if (tls_mode() && !tls_) {
+    const TlsFiles& files = tls_files();
+    args.insert(args.end(), {"--tls-cert", files.server_cert, "--tls-key", files.server_key});
+    tls_ = true;
+  }
   args.insert(args.end(), flags.begin(), flags.end());
   spawn(args);
   drainer_ = std::thread([this] { drain_output(); });

@@ -30,7 +30,9 @@ namespace chatbus::itest {
 
 class Daemon {
  public:
-  /// Starts chatbusd with `--bind 127.0.0.1 --port 0` plus `flags`.
+  /// Starts chatbusd with `--bind 127.0.0.1 --port 0` plus `flags`; under
+  /// tls_mode() also with the test server certificate (unless `flags` name
+  /// a --tls-cert of their own). Flags with --tls-cert make a TLS daemon too.
   /// Throws std::runtime_error (failing the test) if it does not come up.
   explicit Daemon(std::vector<std::string> flags = {});
   ~Daemon();
@@ -40,8 +42,14 @@ class Daemon {
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
 
-  /// A new connection to this daemon.
-  LineClient connect(int receive_buffer = 0) const { return LineClient(port_, receive_buffer); }
+  /// A new connection to this daemon, over TLS when it serves TLS
+  /// (verifying it against the test CA, presenting no client certificate).
+  LineClient connect(int receive_buffer = 0) const {
+    return LineClient(port_, receive_buffer, tls_ ? std::optional(default_client_tls()) : std::nullopt);
+  }
+
+  /// True when this daemon's port speaks TLS.
+  bool tls() const { return tls_; }
 
   /// Everything the daemon wrote to stderr (and stdout) so far.
   std::string log() const;
@@ -71,6 +79,7 @@ class Daemon {
   pid_t pid_ = -1;                     ///< the daemon process
   int output_fd_ = -1;                 ///< read end of its stderr/stdout pipe
   std::uint16_t port_ = 0;             ///< the port it reported
+  bool tls_ = false;                   ///< started with --tls-cert
   std::optional<int> status_;          ///< wait status once reaped
   std::thread drainer_;                ///< copies output_fd_ into log_
   mutable std::mutex mutex_;           ///< guards log_ and output_closed_
