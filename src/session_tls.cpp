@@ -168,8 +168,8 @@ void Session::tls_close_notify() {
 void Session::on_tls_shutdown(const boost::system::error_code& ec) {
   if (state_ == State::closed) return;
   spdlog::debug("connection {}: tls shutdown: {}", id_, ec ? ec.message() : "clean");
-  if (!ec || ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated) {
-    destroy(bye_reason_);  // the peer answered with its close_notify, or closed
+  if (!ec || ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated || input_closed_) {
+    destroy(bye_reason_);  // the peer answered with its close_notify, or closed, or is done sending
     return;
   }
   // Typically "application data after close notify": the peer is still
@@ -177,8 +177,12 @@ void Session::on_tls_shutdown(const boost::system::error_code& ec) {
   // last lines, so linger as the plain session does: half-close and
   // discard raw input until the peer closes or the deadline passes.
   tls_->plain_linger = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  boost::system::error_code shutdown_ec;
+  socket_.shutdown(tcp::socket::shutdown_send, shutdown_ec);
+  if (shutdown_ec) {
+    destroy(bye_reason_);
+    return;
+  }
   wait_readable();
 }
 

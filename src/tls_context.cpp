@@ -3,6 +3,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 namespace chatbus {
 namespace {
@@ -52,6 +53,12 @@ void load_identity(ssl::context& context, const Config& config) {
   context.use_certificate_chain_file(config.tls_cert, ec);
   if (ec) refuse("--tls-cert", config.tls_cert, "holds no usable PEM certificate chain: " + reason(ec));
   context.use_private_key_file(config.tls_key, ssl::context::pem, ec);
+  // OpenSSL 3 compares the key with the certificate while loading it.
+  const int why = ec.category() == boost::asio::error::get_ssl_category() ? ERR_GET_REASON(ec.value()) : 0;
+  if (ec && (why == X509_R_KEY_VALUES_MISMATCH || why == X509_R_KEY_TYPE_MISMATCH)) {
+    ERR_clear_error();
+    refuse("--tls-key", config.tls_key, "does not match the certificate in --tls-cert " + config.tls_cert);
+  }
   if (ec) {
     refuse("--tls-key", config.tls_key,
            "holds no usable PEM private key (an encrypted key is not supported): " + reason(ec));
