@@ -211,6 +211,19 @@ TEST(TlsConfig, UnreadableOrMalformedFilesAreRefused) {
                       "--tls-cert: \"" + garbage + "\" holds no usable PEM certificate chain");
 }
 
+TEST(TlsConfig, ConfigFileKeysTurnTlsOn) {
+  const TlsFiles& files = tls_files();
+  const std::string path = files.dir + "/chatbusd.toml";
+  std::ofstream(path) << "tls_cert = \"" << files.server_cert << "\"\ntls_key = \"" << files.server_key
+                      << "\"\ntls_ca = \"" << files.ca << "\"\n";
+  Daemon daemon({"--config", path, "--tls-cert", files.server_cert});  // the flag marks it a TLS daemon
+  EXPECT_NE(daemon.log().find(" (tls)"), std::string::npos) << daemon.log();
+  // tls_ca from the file is in force: no client certificate, no service.
+  EXPECT_TRUE(refused(daemon, default_client_tls()));
+  LineClient client(daemon.port(), 0, ClientTls{files.ca, files.client_cert, files.client_key});
+  EXPECT_EQ(client.command("PING"), "PONG");
+}
+
 TEST(TlsConfig, EnvironmentVariablesWork) {
   // CHATBUS_TLS_CERT without CHATBUS_TLS_KEY: the same refusal as the flag.
   const std::string cert = tls_files().server_cert;
