@@ -12,7 +12,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake ninja-build \
       libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-url1.81-dev \
-      libspdlog-dev libfmt-dev libcli11-dev \
+      libspdlog-dev libfmt-dev libcli11-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -31,7 +31,7 @@ FROM debian:bookworm-slim AS runtime
 # are header-only); ldd on the binaries in the build stage lists the same.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libboost-json1.81.0 libboost-url1.81.0 libspdlog1.10 libfmt9 \
+      libboost-json1.81.0 libboost-url1.81.0 libspdlog1.10 libfmt9 libssl3 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
  && groupadd --system --gid 7420 chatbus \
  && useradd --system --no-create-home --home-dir /nonexistent --uid 7420 --gid 7420 \

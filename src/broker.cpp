@@ -2,6 +2,9 @@
 
 #include <random>
 
+#include "chatbus/tls_context.hpp"
+#include "chatbus/version.hpp"
+
 namespace chatbus {
 namespace {
 
@@ -17,6 +20,7 @@ std::string random_node_id() {
 
 Broker::Broker(Config config, std::vector<Mailbox*> mailboxes)
     : config_(std::move(config)),
+      tls_context_(config_.tls_enabled() ? make_tls_context(config_) : nullptr),
       router_(std::move(mailboxes), config_.topic_ttl, &Router::Clock::now, &total_pending_),
       node_id_(random_node_id()),
       settings_(make_settings(config_, node_id_, 1)),

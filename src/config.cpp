@@ -125,6 +125,22 @@ void add_flags(CLI::App& app, Bindings& bindings, RawConfig& raw) {
       ->group("Admin");
 }
 
+void add_tls_options(CLI::App& app, Bindings& bindings, RawConfig& raw) {
+  add_setting(app, bindings, "tls-cert", raw.tls_cert,
+              "PEM certificate chain (server certificate first); with --tls-key, the client "
+              "port speaks TLS only. Default: none, plain TCP")
+      ->type_name("FILE")
+      ->group("TLS");
+  add_setting(app, bindings, "tls-key", raw.tls_key, "PEM private key of --tls-cert (not encrypted)")
+      ->type_name("FILE")
+      ->group("TLS");
+  add_setting(app, bindings, "tls-ca", raw.tls_ca,
+              "PEM CA certificates; when set, a client must present a certificate signed by one "
+              "of them. Default: none, no client certificates")
+      ->type_name("FILE")
+      ->group("TLS");
+}
+
 /// --config, also from CHATBUS_CONFIG. CLI11 2.1.2 reads the config file
 /// before any env variable, so an envname() on it is never seen; the
 /// variable becomes the option's default instead, marked required so that
@@ -149,6 +165,7 @@ Bindings define_options(CLI::App& app, RawConfig& raw) {
   add_other_options(app, bindings, raw);
   add_numeric_options(app, bindings, raw);
   add_flags(app, bindings, raw);
+  add_tls_options(app, bindings, raw);
   app.allow_config_extras(false);  // ConfigFile already refuses unknown keys; belt and braces
   app.config_formatter(std::make_shared<ConfigFile>(bindings.keys));
   return bindings;

@@ -31,6 +31,7 @@ struct RawConfig {
       idle_timeout, auth_timeout, max_bad_lines, topic_ttl, shutdown_timeout, tcp_keepalive;
   std::vector<std::string> auth_tokens;  ///< as given; each may hold several entries (auth_token.hpp)
   RawValue auth_token_file;              ///< path of the token file
+  RawValue tls_cert, tls_key, tls_ca;    ///< file paths, checked together
 };
 
 /// How a numeric option's text is read and its range is shown.

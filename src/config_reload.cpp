@@ -53,6 +53,13 @@ void compare_others(const Config& running, ReloadPlan& plan) {
     plan.need_restart.push_back("bind");
     next.bind = running.bind;
   }
+  // The TLS context is built once, with the listener.
+  if (running.tls_cert != next.tls_cert || running.tls_key != next.tls_key || running.tls_ca != next.tls_ca) {
+    plan.need_restart.push_back("tls_cert/tls_key/tls_ca");
+    next.tls_cert = running.tls_cert;
+    next.tls_key = running.tls_key;
+    next.tls_ca = running.tls_ca;
+  }
   if (running.admin != next.admin) {
     plan.need_restart.push_back("admin");
     next.admin = running.admin;

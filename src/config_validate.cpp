@@ -4,6 +4,8 @@
 // reading --help. Auth tokens are secrets: they are never echoed.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -11,6 +13,7 @@
 #include <system_error>
 
 #include "chatbus/duration_size.hpp"
+#include "chatbus/tls_context.hpp"
 #include "config_options.hpp"
 
 namespace chatbus::config_detail {
@@ -167,6 +170,32 @@ std::string check_tokens(const RawConfig& raw, Config& config) {
          ": a token in it is also given with --auth-token";
 }
 
+/// The TLS files come as a set: a certificate and its key, or neither; each
+/// must be a readable file. Whether they parse and match is checked by
+/// building the TLS context once (tls_context.cpp), so the daemon never starts
+/// with a setting it would only refuse at its first connection.
+std::string check_tls(const RawConfig& raw, Config& config) {
+  const auto given = [](const RawValue& value) { return value.given && !value.text.empty(); };
+  if (!given(raw.tls_cert) && !given(raw.tls_key) && !given(raw.tls_ca)) return {};
+  if (!given(raw.tls_cert)) {
+    return std::string(given(raw.tls_key) ? "--tls-key" : "--tls-ca") +
+           " is set but --tls-cert is not; TLS needs --tls-cert and --tls-key";
+  }
+  if (!given(raw.tls_key)) return "--tls-cert is set but --tls-key is not; TLS needs both";
+  for (const auto& [name, value] : {std::pair{"--tls-cert", &raw.tls_cert}, std::pair{"--tls-key", &raw.tls_key},
+                                    std::pair{"--tls-ca", &raw.tls_ca}}) {
+    if (!given(*value)) continue;
+    struct stat info {};
+    if (::stat(value->text.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || ::access(value->text.c_str(), R_OK) != 0) {
+      return std::string(name) + ": " + quoted(value->text) + " is not a readable file";
+    }
+  }
+  config.tls_cert = raw.tls_cert.text;
+  config.tls_key = raw.tls_key.text;
+  if (given(raw.tls_ca)) config.tls_ca = raw.tls_ca.text;
+  return tls_setup_problem(config);
+}
+
 }  // namespace
 
 std::string validate(const RawConfig& raw, Config& config) {
@@ -185,6 +214,7 @@ std::string validate(const RawConfig& raw, Config& config) {
   if (problem = check_bool(raw.admin, "admin", config.admin); !problem.empty()) return problem;
   if (problem = check_log(raw, config); !problem.empty()) return problem;
   if (problem = check_tokens(raw, config); !problem.empty()) return problem;
+  if (problem = check_tls(raw, config); !problem.empty()) return problem;
   return {};
 }
 

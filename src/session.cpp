@@ -6,6 +6,7 @@
 
 #include "chatbus/broker.hpp"
 #include "chatbus/worker.hpp"
+#include "session_tls.hpp"
 
 namespace chatbus {
 namespace {
@@ -31,6 +32,7 @@ Session::Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitt
       worker_(worker),
       broker_(broker),
       socket_(std::move(socket)),
+      tls_(broker.tls_context() != nullptr ? std::make_unique<TlsLink>(socket_, *broker.tls_context()) : nullptr),
       admitted_(admitted),
       id_(broker.next_connection_id()),
       framer_(worker.settings().config.max_line),
@@ -51,17 +53,32 @@ void Session::start() {
   if (!admitted_) {
     spdlog::debug("connection {} from {} refused: max_connections ({}) reached", id_,
                   peer_of(socket_), worker_.settings().config.max_connections);
+  } else {
+    spdlog::info("connection {} from {}{}", id_, peer_of(socket_), tls_ ? " (tls)" : "");
+    worker_.metrics().connections_accepted.add();
+  }
+  if (tls_) {
+    tls_handshake();  // then run_protocol(), even for BYE overloaded
+    return;
+  }
+  run_protocol();
+}
+
+void Session::run_protocol() {
+  if (!admitted_) {
     close("overloaded");
     return;
   }
-  spdlog::info("connection {} from {}", id_, peer_of(socket_));
-  worker_.metrics().connections_accepted.add();
   wait_readable();
   update_timer();
 }
 
 void Session::wait_readable() {
   if (reading_ || input_closed_ || state_ == State::closed) return;
+  if (tls_ && tls_reads()) {
+    tls_read();
+    return;
+  }
   reading_ = true;
   socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
     self->reading_ = false;
@@ -193,6 +210,10 @@ void Session::close(std::string_view reason, bool discard_queue) {
 }
 
 void Session::finish_closing() {
+  if (tls_) {
+    tls_shutdown();  // close_notify, then the same linger
+    return;
+  }
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   state_ = State::lingering;
@@ -215,7 +236,8 @@ void Session::destroy(std::string_view reason) {
   boost::system::error_code ec;
   socket_.close(ec);
   if (timer_) timer_->cancel();
-  flow().release(queue_.discard_all());  // keeps the server-wide count true
+  // Keeps the server-wide count true (a TLS write in flight counts until done).
+  flow().release(queue_.discard_all() + (tls_ ? std::exchange(tls_->staged, 0) : 0));
   spdlog::info("connection {} from {} closed: {} ({} published, {} delivered)", id_, peer,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
   if (admitted_) {

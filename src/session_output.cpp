@@ -89,6 +89,10 @@ void Session::schedule_flush() {
 }
 
 void Session::flush() {
+  if (tls_) {
+    tls_flush();
+    return;
+  }
   if (writing_ || state_ == State::closed) return;
   OutboundQueue::Gather buffers;
   while (!queue_.empty()) {
@@ -144,9 +148,15 @@ void Session::after_write_progress() {
       schedule_flush();
     }
   }
-  if (queue_.empty()) {
+  // A TLS write in flight has taken the last bytes off the queue, not out.
+  if (queue_.empty() && !writing_) {
     queue_.release_memory();
     if (finished_by_peer_ && state_ == State::open) {
+      if (tls_) {
+        bye_reason_ = "peer closed";
+        tls_shutdown();  // close_notify first, so the peer sees a clean end
+        return;
+      }
       destroy("peer closed");
       return;
     }

@@ -9,6 +9,8 @@
 namespace chatbus {
 
 std::optional<Session::Clock::time_point> Session::next_deadline() const {
+  // A TLS handshake has its own deadline and nothing else runs meanwhile.
+  if (handshaking_) return handshake_deadline();
   const Config& config = worker_.settings().config;
   std::optional<Clock::time_point> next;
   const auto consider = [&](Clock::time_point t) {
@@ -43,6 +45,14 @@ void Session::update_timer() {
 void Session::on_timer() {
   const Config& config = worker_.settings().config;
   const auto now = Clock::now();
+  if (handshaking_) {
+    if (now >= handshake_deadline()) {
+      destroy("tls handshake timed out");
+    } else {
+      update_timer();
+    }
+    return;
+  }
   if ((state_ == State::closing || state_ == State::lingering) && now >= linger_until_) {
     destroy(bye_reason_.empty() ? "closing timed out" : bye_reason_);
     return;

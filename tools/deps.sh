@@ -9,6 +9,7 @@ CHATBUS_PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus python3-prometheus-client
+  libssl-dev openssl
 )
 
 # tools/container-smoke.sh: podman and buildah with the runc runtime (crun

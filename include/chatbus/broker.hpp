@@ -20,6 +20,10 @@
 #include "chatbus/router.hpp"
 #include "chatbus/settings.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace chatbus {
 
 class Broker {
@@ -73,11 +77,15 @@ class Broker {
            max_total_pending_.load(std::memory_order_relaxed);
   }
 
+  /// The TLS server context every session handshakes with; null for plain TCP.
+  boost::asio::ssl::context* tls_context() const { return tls_context_.get(); }
+
   /// A fresh id for a connection's log lines.
   std::uint64_t next_connection_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   const Config config_;                     ///< settings at startup
+  const std::shared_ptr<boost::asio::ssl::context> tls_context_;  ///< null unless TLS is on
   std::atomic<std::size_t> total_pending_{0};  ///< queued outbound bytes, all connections
   Router router_;                           ///< the topic registry
   const std::string node_id_;               ///< random id of this run

@@ -48,6 +48,12 @@ struct Config {
   bool admin = true;                           ///< serve the admin HTTP endpoint
   std::string admin_bind = "127.0.0.1";        ///< address of the admin endpoint
   std::uint16_t admin_port = 7421;             ///< its port; 0 = ephemeral
+  std::string tls_cert;                        ///< PEM certificate chain; empty = plain TCP
+  std::string tls_key;                         ///< PEM private key of tls_cert
+  std::string tls_ca;                          ///< PEM CA bundle; set = clients need a cert it signed
+
+  /// True when the client port speaks TLS.
+  bool tls_enabled() const { return !tls_cert.empty(); }
 };
 
 /// Parses argv (and the environment, and the config file it names).

@@ -7,6 +7,12 @@
 // shared scratch buffer / gather-write the queue with non-blocking calls, so
 // an idle session holds no I/O buffer at all.
 //
+// TLS (when the broker has a TLS context): the same state machine, with a
+// handshake first and Asio's ssl::stream for the bytes: reads go into a
+// per-session buffer and writes copy a slice of the queue into a staging
+// buffer, one async_write in flight (session_tls.cpp). The plain path only
+// tests `tls_` once per read turn and per flush.
+//
 // Ownership: the worker's registry holds the session, and every pending
 // asynchronous operation holds `self`. close() and destroy() are idempotent;
 // destroy() leaves the router and retires the session through the worker's
@@ -35,6 +41,7 @@ namespace chatbus {
 
 class Broker;
 class Worker;
+struct TlsLink;
 
 class Session final : public Subscriber, public std::enable_shared_from_this<Session> {
  public:
@@ -75,6 +82,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   };
 
   // Reading (session.cpp)
+  void run_protocol();
   void wait_readable();
   void on_readable();
   void handle_input(std::string_view data);
@@ -107,6 +115,19 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   void leave_router();
   void finish_closing();
 
+  // TLS (session_tls.cpp); only with tls_
+  void tls_handshake();
+  void on_tls_handshake(const boost::system::error_code& ec);
+  void tls_read();
+  void on_tls_read(const boost::system::error_code& ec, std::size_t n);
+  void tls_flush();
+  void on_tls_written(const boost::system::error_code& ec);
+  void tls_shutdown();
+  void tls_close_notify();
+  void on_tls_shutdown(const boost::system::error_code& ec);
+  bool tls_reads() const;
+  Clock::time_point handshake_deadline() const;
+
   // Deadlines (session_output.cpp)
   void update_timer();
   void on_timer();
@@ -115,6 +136,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   Worker& worker_;                    ///< owning worker: scratch, mailbox
   Broker& broker_;                    ///< config, router, node identity
   tcp::socket socket_;                ///< the connection, non-blocking
+  std::unique_ptr<TlsLink> tls_;      ///< TLS stream and buffers; null on a plain port
   const bool admitted_;               ///< false: over max_connections, say BYE
   const std::uint64_t id_;            ///< for log lines
   State state_ = State::open;         ///< lifecycle, see State
@@ -146,6 +168,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool authenticated_once_ = false;   ///< was authenticated at some point: no auth_timeout
   std::string token_;                 ///< the token AUTH accepted, to re-resolve on reload
   const TokenEntry* grants_ = nullptr;  ///< restricted grants, in the worker's Settings; null = may do all
+  bool handshaking_ = false;          ///< TLS handshake under way: no reads, writes or other deadlines
 };
 
 template <class Encode>

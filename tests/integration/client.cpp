@@ -69,7 +69,7 @@ std::optional<Dropped> parse_dropped(std::string_view line) {
   return Dropped{std::string(rest.substr(0, topic_end)), *count};
 }
 
-LineClient::LineClient(std::uint16_t port, int receive_buffer) {
+LineClient::LineClient(std::uint16_t port, int receive_buffer, std::optional<ClientTls> tls) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) fail(std::string("socket: ") + std::strerror(errno));
   if (receive_buffer > 0) {
@@ -88,12 +88,16 @@ LineClient::LineClient(std::uint16_t port, int receive_buffer) {
     fd_ = -1;
     fail("connect to 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(error));
   }
+  if (tls) tls_connect(*tls);
 }
 
 LineClient::~LineClient() { close(); }
 
 LineClient::LineClient(LineClient&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      ssl_context_(std::exchange(other.ssl_context_, nullptr)),
+      ssl_(std::exchange(other.ssl_, nullptr)),
+      tls_truncated_(other.tls_truncated_),
       in_(std::move(other.in_)),
       head_(std::exchange(other.head_, 0)),
       eof_(other.eof_),
@@ -104,18 +108,38 @@ LineClient::LineClient(LineClient&& other) noexcept
 void LineClient::send_raw(std::string_view bytes) {
   auto until = Clock::now() + deadline_;
   while (!bytes.empty()) {
-    pollfd pfd{fd_, static_cast<short>(POLLOUT | (eof_ ? 0 : POLLIN)), 0};
+    const Io io = transmit(bytes.data(), bytes.size());
+    if (io.status == Io::Status::done) {
+      bytes.remove_prefix(io.bytes);
+      until = Clock::now() + deadline_;  // the deadline is for lack of progress
+      continue;
+    }
+    if (io.status != Io::Status::blocked) fail("send: " + io.error);
+    // Full: keep reading what the server sends while we wait, so that a big
+    // pipeline cannot deadlock.
+    pollfd pfd{fd_, static_cast<short>(io.events | (eof_ ? 0 : POLLIN)), 0};
     int ready = ::poll(&pfd, 1, remaining_ms(until));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) fail("timed out writing " + std::to_string(bytes.size()) + " bytes");
     if (pfd.revents & POLLIN) fill(Clock::now());
-    if (!(pfd.revents & (POLLOUT | POLLERR | POLLHUP))) continue;
-    ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (sent < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (sent < 0) fail(std::string("send: ") + std::strerror(errno));
-    bytes.remove_prefix(static_cast<std::size_t>(sent));
-    until = Clock::now() + deadline_;  // the deadline is for lack of progress
   }
+}
+
+LineClient::Io LineClient::transmit(const char* data, std::size_t size) {
+  if (ssl_ != nullptr) return tls_transmit(data, size);
+  ssize_t sent = ::send(fd_, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (sent >= 0) return Io::moved(static_cast<std::size_t>(sent));
+  if (errno == EAGAIN || errno == EINTR) return Io::waiting(POLLOUT);
+  return Io::failed(std::strerror(errno));
+}
+
+LineClient::Io LineClient::receive(char* data, std::size_t size) {
+  if (ssl_ != nullptr) return tls_receive(data, size);
+  ssize_t got = ::recv(fd_, data, size, MSG_DONTWAIT);
+  if (got > 0) return Io::moved(static_cast<std::size_t>(got));
+  if (got == 0) return Io::ended();
+  if (errno == EAGAIN || errno == EINTR) return Io::waiting(POLLIN);
+  return Io::failed(std::string(std::strerror(errno)) + " (the server must half-close, not reset)");
 }
 
 void LineClient::send_line(std::string_view line) {
@@ -132,25 +156,28 @@ std::string LineClient::command(std::string_view line) {
 LineClient::Fill LineClient::fill(Clock::time_point until) {
   if (eof_) return Fill::eof;
   for (;;) {
-    pollfd pfd{fd_, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, remaining_ms(until));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) return Fill::timeout;
     if (head_ > 0 && head_ * 2 > in_.size()) {
       in_.erase(0, head_);  // compact rarely, so that popping lines stays linear
       scanned_ = scanned_ > head_ ? scanned_ - head_ : 0;
       head_ = 0;
     }
+    // Read first, then wait: TLS may hold decrypted bytes the socket no
+    // longer shows as readable.
     char chunk[65536];
-    ssize_t got = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
-    if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (got < 0) fail(std::string("recv: ") + std::strerror(errno) + " (the server must half-close, not reset)");
-    if (got == 0) {
+    const Io io = receive(chunk, sizeof chunk);
+    if (io.status == Io::Status::done) {
+      in_.append(chunk, io.bytes);
+      return Fill::data;
+    }
+    if (io.status == Io::Status::eof) {
       eof_ = true;
       return Fill::eof;
     }
-    in_.append(chunk, static_cast<std::size_t>(got));
-    return Fill::data;
+    if (io.status == Io::Status::error) fail("recv: " + io.error);
+    pollfd pfd{fd_, io.events, 0};
+    int ready = ::poll(&pfd, 1, remaining_ms(until));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) return Fill::timeout;
   }
 }
 
@@ -231,16 +258,19 @@ std::vector<std::string> LineClient::take_pushes() {
   return taken;
 }
 
-void LineClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
-
 void LineClient::close_abruptly() {
   if (fd_ < 0) return;
   linger reset{1, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  tls_free();  // without a close_notify, as a crashed client would
   close();
 }
 
 void LineClient::close() {
+  if (ssl_ != nullptr) {
+    shutdown_write();  // a polite TLS client says close_notify first
+    tls_free();
+  }
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }

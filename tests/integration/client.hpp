@@ -1,6 +1,8 @@
 // client: a blocking line client for the chatbus wire protocol, for tests.
 //
-// It speaks plain POSIX sockets to 127.0.0.1 and keeps the two kinds of
+// It speaks plain POSIX sockets to 127.0.0.1 (or TLS over them, through
+// OpenSSL on the same non-blocking descriptor, so every read keeps its
+// deadline; client_tls.cpp) and keeps the two kinds of
 // server lines apart: replies (`OK`, `PONG`, `ERR`), which answer commands in
 // order, and pushes (`MSG`, `DROPPED`, `BYE`), which may arrive at any time and
 // are collected in a queue while the client waits for a reply.
@@ -17,6 +19,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "tls_support.hpp"
+
+struct ssl_st;
+struct ssl_ctx_st;
 
 namespace chatbus::itest {
 
@@ -51,7 +58,8 @@ class LineClient {
  public:
   /// Connects to 127.0.0.1:port. A non-zero receive_buffer sets SO_RCVBUF
   /// before connecting, so that the kernel absorbs little for a slow reader.
-  explicit LineClient(std::uint16_t port, int receive_buffer = 0);
+  /// With `tls`, completes a TLS handshake before returning.
+  explicit LineClient(std::uint16_t port, int receive_buffer = 0, std::optional<ClientTls> tls = std::nullopt);
   ~LineClient();
   LineClient(LineClient&& other) noexcept;
   LineClient& operator=(LineClient&&) = delete;
@@ -87,7 +95,8 @@ class LineClient {
   /// Takes every collected push.
   std::vector<std::string> take_pushes();
 
-  /// shutdown(SHUT_WR): the server sees EOF on our side only.
+  /// shutdown(SHUT_WR), or over TLS a close_notify: the server sees EOF on
+  /// our side only.
   void shutdown_write();
   /// Closes with a TCP reset (SO_LINGER 0), as a crashed client would.
   void close_abruptly();
@@ -97,10 +106,31 @@ class LineClient {
   /// True once the server's EOF has been read (the input may hold no line).
   bool at_eof() const { return eof_ && head_ == in_.size(); }
   int fd() const { return fd_; }
+  bool tls() const { return ssl_ != nullptr; }
+  /// TLS only: the server's end came without its close_notify.
+  bool tls_truncated() const { return tls_truncated_; }
   void set_deadline(std::chrono::milliseconds deadline) { deadline_ = deadline; }
 
  private:
   enum class Fill { data, eof, timeout };
+  /// One non-blocking transfer: bytes moved, or why none were.
+  struct Io {
+    enum class Status { done, eof, blocked, error } status;
+    std::size_t bytes = 0;  ///< done: how many
+    short events = 0;       ///< blocked: what to poll for
+    std::string error;      ///< error: what went wrong
+    static Io moved(std::size_t n) { return {Status::done, n, 0, {}}; }
+    static Io ended() { return {Status::eof, 0, 0, {}}; }
+    static Io waiting(short for_events) { return {Status::blocked, 0, for_events, {}}; }
+    static Io failed(std::string why) { return {Status::error, 0, 0, std::move(why)}; }
+  };
+  Io receive(char* data, std::size_t size);
+  Io transmit(const char* data, std::size_t size);
+  // TLS (client_tls.cpp)
+  void tls_connect(const ClientTls& tls);
+  Io tls_receive(char* data, std::size_t size);
+  Io tls_transmit(const char* data, std::size_t size);
+  void tls_free();
   /// Waits until `until` for bytes and appends what is available to in_.
   Fill fill(Clock::time_point until);
   /// Removes one complete line from in_, if there is one.
@@ -108,6 +138,9 @@ class LineClient {
   [[noreturn]] void fail(const std::string& what) const;
 
   int fd_ = -1;                                ///< the socket; -1 once closed
+  ssl_ctx_st* ssl_context_ = nullptr;          ///< TLS settings; null for plain TCP
+  ssl_st* ssl_ = nullptr;                      ///< the TLS connection; null for plain TCP
+  bool tls_truncated_ = false;                 ///< TLS: EOF without close_notify
   std::string in_;                             ///< bytes read from the socket
   std::size_t head_ = 0;                       ///< start of the unconsumed part of in_
   std::size_t scanned_ = 0;                    ///< in_ holds no LF between head_ and this

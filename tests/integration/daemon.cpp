@@ -26,6 +26,12 @@ constexpr std::chrono::seconds exit_deadline{15};
 
 Daemon::Daemon(std::vector<std::string> flags, std::vector<std::string> env) {
   std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0"};
+  tls_ = std::find(flags.begin(), flags.end(), "--tls-cert") != flags.end();
+  if (tls_mode() && !tls_) {
+    const TlsFiles& files = tls_files();
+    args.insert(args.end(), {"--tls-cert", files.server_cert, "--tls-key", files.server_key});
+    tls_ = true;
+  }
   args.insert(args.end(), flags.begin(), flags.end());
   const bool admin = std::find(flags.begin(), flags.end(), "--admin=false") == flags.end();
   spawn(args, env);

@@ -32,7 +32,9 @@ class Daemon {
  public:
   /// Starts chatbusd with `--bind 127.0.0.1 --port 0 --admin-port 0` plus
   /// `flags`, and `env` ("NAME=value") added to its otherwise CHATBUS_*-free
-  /// environment; with the admin endpoint on, also waits for its port.
+  /// environment; with the admin endpoint on, also waits for its port. Under
+  /// tls_mode() also with the test server certificate (unless `flags` name
+  /// a --tls-cert of their own). Flags with --tls-cert make a TLS daemon too.
   /// Throws std::runtime_error (failing the test) if it does not come up.
   explicit Daemon(std::vector<std::string> flags = {}, std::vector<std::string> env = {});
   ~Daemon();
@@ -44,8 +46,14 @@ class Daemon {
   std::uint16_t admin_port() const { return admin_port_; }
   pid_t pid() const { return pid_; }
 
-  /// A new connection to this daemon.
-  LineClient connect(int receive_buffer = 0) const { return LineClient(port_, receive_buffer); }
+  /// A new connection to this daemon, over TLS when it serves TLS
+  /// (verifying it against the test CA, presenting no client certificate).
+  LineClient connect(int receive_buffer = 0) const {
+    return LineClient(port_, receive_buffer, tls_ ? std::optional(default_client_tls()) : std::nullopt);
+  }
+
+  /// True when this daemon's port speaks TLS.
+  bool tls() const { return tls_; }
 
   /// Everything the daemon wrote to stderr (and stdout) so far.
   std::string log() const;
@@ -79,6 +87,7 @@ class Daemon {
   int output_fd_ = -1;                 ///< read end of its stderr/stdout pipe
   std::uint16_t port_ = 0;             ///< the port it reported
   std::uint16_t admin_port_ = 0;       ///< the admin port it reported, or 0
+  bool tls_ = false;                   ///< started with --tls-cert
   std::optional<int> status_;          ///< wait status once reaped
   std::thread drainer_;                ///< copies output_fd_ into log_
   mutable std::mutex mutex_;           ///< guards log_ and output_closed_

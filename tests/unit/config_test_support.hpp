@@ -141,6 +141,9 @@ inline void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.shutdown_timeout, expected.shutdown_timeout);
   EXPECT_EQ(actual.tcp_keepalive, expected.tcp_keepalive);
   EXPECT_EQ(actual.strict_payloads, expected.strict_payloads);
+  EXPECT_EQ(actual.tls_cert, expected.tls_cert);
+  EXPECT_EQ(actual.tls_key, expected.tls_key);
+  EXPECT_EQ(actual.tls_ca, expected.tls_ca);
 }
 
 }  // namespace chatbus::testing_support

@@ -1,0 +1,273 @@
+// TLS on the client port (--tls-cert, --tls-key, --tls-ca): what only TLS
+// has. The rest of the protocol over TLS is the whole suite run again with
+// CHATBUS_TEST_TLS=1 (the `.tls` ctest entries).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "flow_support.hpp"
+
+namespace chatbus::itest {
+namespace {
+
+std::vector<std::string> tls_flags(std::vector<std::string> more = {}) {
+  const TlsFiles& files = tls_files();
+  std::vector<std::string> flags{"--tls-cert", files.server_cert, "--tls-key", files.server_key};
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+/// Reads raw bytes until the server's EOF (or reset); fails after 10 s.
+std::string read_raw_until_closed(LineClient& client) {
+  std::string bytes;
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    pollfd pfd{client.fd(), POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) == 0) {
+      ADD_FAILURE() << "the server did not close the connection within 10 s";
+      return bytes;
+    }
+    char chunk[4096];
+    const ssize_t got = ::recv(client.fd(), chunk, sizeof chunk, MSG_DONTWAIT);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (got <= 0) return bytes;  // EOF, or a reset: closed either way
+    bytes.append(chunk, static_cast<std::size_t>(got));
+  }
+}
+
+/// True when a TLS client with `tls` is turned away: its handshake fails, or
+/// (TLS 1.3 checks the client's certificate after the client finished) its
+/// first read meets the server's alert or EOF instead of a reply.
+testing::AssertionResult refused(const Daemon& daemon, const ClientTls& tls) {
+  try {
+    LineClient client(daemon.port(), 0, tls);
+    client.send_line("PING");
+    if (auto line = client.read_line()) return testing::AssertionFailure() << "the server answered: " << *line;
+    return testing::AssertionSuccess() << "EOF";
+  } catch (const std::runtime_error& e) {
+    return testing::AssertionSuccess() << e.what();
+  }
+}
+
+/// Runs chatbusd with `flags` (it must exit by itself) and returns its wait
+/// status and everything it wrote.
+std::pair<int, std::string> run_to_exit(const std::vector<std::string>& flags) {
+  std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string output;
+  const auto until = Clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    pollfd pfd{fds[0], POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) == 0) {
+      ::kill(child, SIGKILL);  // it started serving: the test fails below
+      output += "\n(still running after 20 s: killed)";
+      break;
+    }
+    char chunk[4096];
+    const ssize_t got = ::read(fds[0], chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    output.append(chunk, static_cast<std::size_t>(got));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return {status, output};
+}
+
+/// The daemon refused to start with exit code 2 and a message containing `message`.
+void expect_config_error(const std::vector<std::string>& flags, const std::string& message) {
+  const auto [status, output] = run_to_exit(flags);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << Daemon::describe_status(status) << "\n" << output;
+  EXPECT_NE(output.find("chatbusd: " + message), std::string::npos) << output;
+}
+
+TEST(TlsPort, StartupLogSaysTls) {
+  Daemon daemon(tls_flags());
+  EXPECT_NE(daemon.log().find("listening on 127.0.0.1:" + std::to_string(daemon.port()) + " (tls)"),
+            std::string::npos)
+      << daemon.log();
+}
+
+TEST(TlsPort, QuitEndsWithCloseNotify) {
+  Daemon daemon(tls_flags());
+  auto client = daemon.connect();
+  ASSERT_TRUE(client.tls());
+  EXPECT_EQ(client.command("QUIT"), "OK");
+  EXPECT_EQ(client.next_push(), "BYE quit");
+  client.expect_eof();
+  EXPECT_FALSE(client.tls_truncated()) << "the server closed without close_notify";
+}
+
+TEST(TlsPort, PlaintextClientIsClosedAndOthersAreStillServed) {
+  Daemon daemon(tls_flags());
+  auto before = daemon.connect();
+  subscribe(before, "t");
+  LineClient plain(daemon.port());
+  plain.send_line("PING plaintext");
+  const std::string answer = read_raw_until_closed(plain);
+  EXPECT_EQ(answer.find("PONG"), std::string::npos) << "a plaintext command was answered";
+  EXPECT_TRUE(daemon.wait_for_log("tls handshake failed", std::chrono::seconds(10))) << daemon.log();
+  auto after = daemon.connect();
+  EXPECT_EQ(publish(after, "t", "{}"), "OK 1");
+  EXPECT_EQ(as_msg(before.next_push()).seq, 1u);
+  EXPECT_EQ(before.command("PING still"), "PONG still");
+}
+
+TEST(TlsPort, HandshakeThatNeverCompletesIsClosedByTheDeadline) {
+  // auth_timeout bounds the handshake when set (10 s otherwise).
+  Daemon daemon(tls_flags({"--auth-token", "secret", "--auth-timeout", "300ms"}));
+  LineClient silent(daemon.port());  // TCP only: it never says ClientHello
+  silent.expect_eof();               // fails after 10 s if nothing closes it
+  EXPECT_TRUE(daemon.wait_for_log("closed: tls handshake timed out", std::chrono::seconds(10))) << daemon.log();
+  auto client = daemon.connect();
+  EXPECT_EQ(client.command("AUTH secret"), "OK");
+}
+
+class ClientCertificates : public testing::Test {
+ protected:
+  ClientCertificates() : daemon_(tls_flags({"--tls-ca", tls_files().ca})) {}
+
+  static ClientTls with_cert(const std::string& cert, const std::string& key) {
+    return ClientTls{tls_files().ca, cert, key};
+  }
+
+  Daemon daemon_;  ///< requires a client certificate signed by the test CA
+};
+
+TEST_F(ClientCertificates, WithoutACertificateTheClientIsRefused) {
+  EXPECT_TRUE(refused(daemon_, default_client_tls()));
+  EXPECT_TRUE(daemon_.wait_for_log("tls handshake failed", std::chrono::seconds(10))) << daemon_.log();
+}
+
+TEST_F(ClientCertificates, ACertificateFromAnotherCaIsRefused) {
+  const TlsFiles& files = tls_files();
+  EXPECT_TRUE(refused(daemon_, with_cert(files.other_client_cert, files.other_client_key)));
+  EXPECT_TRUE(daemon_.wait_for_log("tls handshake failed", std::chrono::seconds(10))) << daemon_.log();
+}
+
+TEST_F(ClientCertificates, ASignedCertificateSpeaksTheProtocol) {
+  const TlsFiles& files = tls_files();
+  const ClientTls good = with_cert(files.client_cert, files.client_key);
+  LineClient subscriber(daemon_.port(), 0, good);
+  LineClient publisher(daemon_.port(), 0, good);
+  EXPECT_EQ(subscriber.command("HELLO").rfind("OK {\"server\":\"chatbusd\"", 0), 0u);
+  subscribe(subscriber, "tls:t");
+  EXPECT_EQ(publish(publisher, "tls:t", R"({"a":1})"), "OK 1");
+  const Msg msg = as_msg(subscriber.next_push());
+  EXPECT_EQ(msg.topic, "tls:t");
+  EXPECT_EQ(msg.seq, 1u);
+  EXPECT_EQ(msg.json, R"({"a":1})");
+  // A refused stranger in between disturbs neither.
+  EXPECT_TRUE(refused(daemon_, default_client_tls()));
+  EXPECT_EQ(publish(publisher, "tls:t", "{}"), "OK 1");
+  EXPECT_EQ(as_msg(subscriber.next_push()).seq, 2u);
+}
+
+TEST(TlsConfig, CertificateWithoutKeyIsRefused) {
+  expect_config_error({"--tls-cert", tls_files().server_cert}, "--tls-cert is set but --tls-key is not");
+  expect_config_error({"--tls-key", tls_files().server_key}, "--tls-key is set but --tls-cert is not");
+}
+
+TEST(TlsConfig, KeyThatDoesNotMatchTheCertificateIsRefused) {
+  expect_config_error({"--tls-cert", tls_files().server_cert, "--tls-key", tls_files().client_key},
+                      "--tls-key: \"" + tls_files().client_key + "\" does not match the certificate");
+}
+
+TEST(TlsConfig, UnreadableOrMalformedFilesAreRefused) {
+  const TlsFiles& files = tls_files();
+  const std::string missing = files.dir + "/missing.pem";
+  expect_config_error({"--tls-cert", missing, "--tls-key", files.server_key},
+                      "--tls-cert: \"" + missing + "\" is not a readable file");
+  expect_config_error({"--tls-cert", files.server_cert, "--tls-key", files.server_key, "--tls-ca", files.dir},
+                      "--tls-ca: \"" + files.dir + "\" is not a readable file");
+  const std::string garbage = files.dir + "/garbage.pem";
+  std::ofstream(garbage) << "not a certificate\n";
+  expect_config_error({"--tls-cert", garbage, "--tls-key", files.server_key},
+                      "--tls-cert: \"" + garbage + "\" holds no usable PEM certificate chain");
+}
+
+TEST(TlsConfig, ConfigFileKeysTurnTlsOn) {
+  const TlsFiles& files = tls_files();
+  const std::string path = files.dir + "/chatbusd.toml";
+  std::ofstream(path) << "tls_cert = \"" << files.server_cert << "\"\ntls_key = \"" << files.server_key
+                      << "\"\ntls_ca = \"" << files.ca << "\"\n";
+  Daemon daemon({"--config", path, "--tls-cert", files.server_cert});  // the flag marks it a TLS daemon
+  EXPECT_NE(daemon.log().find(" (tls)"), std::string::npos) << daemon.log();
+  // tls_ca from the file is in force: no client certificate, no service.
+  EXPECT_TRUE(refused(daemon, default_client_tls()));
+  LineClient client(daemon.port(), 0, ClientTls{files.ca, files.client_cert, files.client_key});
+  EXPECT_EQ(client.command("PING"), "PONG");
+}
+
+TEST(TlsConfig, EnvironmentVariablesWork) {
+  // CHATBUS_TLS_CERT without CHATBUS_TLS_KEY: the same refusal as the flag.
+  const std::string cert = tls_files().server_cert;
+  ::setenv("CHATBUS_TLS_CERT", cert.c_str(), 1);
+  const auto [status, output] = run_to_exit({});
+  ::unsetenv("CHATBUS_TLS_CERT");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << Daemon::describe_status(status) << "\n" << output;
+  EXPECT_NE(output.find("--tls-cert is set but --tls-key is not"), std::string::npos) << output;
+}
+
+TEST(TlsDelivery, FanOutArrivesInOrderAtEverySubscriber) {
+  Daemon daemon(tls_flags({"--threads", "2"}));
+  constexpr int subscriber_count = 20;
+  constexpr int message_count = 500;
+  std::vector<LineClient> subscribers;
+  for (int i = 0; i < subscriber_count; ++i) {
+    subscribers.push_back(daemon.connect());
+    subscribe(subscribers.back(), "fan:*");
+  }
+  auto publisher = daemon.connect();
+  std::string batch;
+  for (int i = 0; i < message_count; ++i) batch += "PUB fan:t {\"i\":" + std::to_string(i) + "}\n";
+  publisher.send_raw(batch);
+  for (int i = 0; i < message_count; ++i) ASSERT_EQ(publisher.read_reply(), "OK 20");
+  for (auto& subscriber : subscribers) {
+    for (int i = 0; i < message_count; ++i) {
+      ASSERT_EQ(subscriber.next_push(), "MSG fan:t " + std::to_string(i + 1) + " {\"i\":" + std::to_string(i) + "}");
+    }
+    EXPECT_TRUE(subscriber.barrier().empty());
+  }
+}
+
+TEST(TlsDelivery, SlowConsumerGetsEverySeqAsMsgOrDropped) {
+  Daemon daemon(tls_flags({"--max-pending", "16KiB", "--max-line", "4KiB", "--threads", "2"}));
+  auto slow = daemon.connect(4096);
+  auto publisher = daemon.connect();
+  const std::vector<std::string> topics{"tls:a", "tls:b"};
+  for (const auto& topic : topics) subscribe(slow, topic);
+  Accounting accounting(flood_until_skipped(publisher, topics, 300));
+  accounting.read_all(slow);
+  EXPECT_GT(accounting.dropped(), 0u) << accounting.summary();
+  EXPECT_TRUE(accounting.complete()) << accounting.summary();
+  EXPECT_TRUE(slow.barrier().empty());
+}
+
+}  // namespace
+}  // namespace chatbus::itest
