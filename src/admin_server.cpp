@@ -58,12 +58,18 @@ asio::awaitable<void> AdminServer::accept_loop() {
     asio::ip::tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) co_return;
     if (ec) {
-      // Out of descriptors, most likely: do not spin on it.
-      spdlog::warn("admin endpoint: accept failed: {}", ec.message());
+      // Out of descriptors, most likely (Linux checks for a free descriptor
+      // before it looks for a pending connection, so this repeats for as
+      // long as the process is out of them): do not spin, say it once.
+      if (!accept_warning_logged_) {
+        spdlog::warn("admin endpoint: accept failed: {}; retrying every 100 ms", ec.message());
+        accept_warning_logged_ = true;
+      }
       asio::steady_timer pause(context_, std::chrono::milliseconds(100));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    accept_warning_logged_ = false;
     if (open_connections_ >= max_admin_connections) continue;  // the socket closes here
     asio::co_spawn(context_, serve(std::move(socket)), asio::detached);
   }

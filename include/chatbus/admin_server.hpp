@@ -44,6 +44,7 @@ class AdminServer {
   const AdminView view_;                    ///< what the pages read
   std::thread thread_;                      ///< runs context_
   std::size_t open_connections_ = 0;        ///< admin connections being served
+  bool accept_warning_logged_ = false;      ///< a failing accept was logged this episode
 };
 
 }  // namespace chatbus
