@@ -71,12 +71,25 @@ asio::awaitable<void> AdminServer::accept_loop() {
     }
     accept_warning_logged_ = false;
     if (open_connections_ >= max_admin_connections) continue;  // the socket closes here
-    asio::co_spawn(context_, serve(std::move(socket)), asio::detached);
+    // A page that throws (out of memory building a huge one) costs its
+    // connection, not the process.
+    asio::co_spawn(context_, serve(std::move(socket)), [](std::exception_ptr error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("admin endpoint: request failed: {}", e.what());
+      }
+    });
   }
 }
 
 asio::awaitable<void> AdminServer::serve(asio::ip::tcp::socket socket) {
   ++open_connections_;
+  struct Uncount {
+    std::size_t& count;  ///< open_connections_
+    ~Uncount() { --count; }
+  } uncount{open_connections_};  // also when a page throws
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   boost::system::error_code ec;
@@ -99,7 +112,6 @@ asio::awaitable<void> AdminServer::serve(asio::ip::tcp::socket socket) {
     if (ec || !keep_alive) break;
   }
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  --open_connections_;
 }
 
 }  // namespace chatbus

@@ -142,6 +142,19 @@ void Server::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socke
     spdlog::info("accepting connections again");
     descriptor_warning_logged_ = false;
   }
+  if (shutting_down_) {
+    // Accepted just before the acceptor closed: the workers may be past
+    // saying BYE already, so say it here (a TLS client could not read it
+    // before a handshake: it just sees the close).
+    static constexpr std::string_view bye = "BYE shutdown\n";
+    if (broker_->tls_context() == nullptr) {
+      [[maybe_unused]] const auto sent = ::send(socket.native_handle(), bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    boost::system::error_code close_ec;
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, close_ec);
+    socket.close(close_ec);
+    return;
+  }
   set_socket_options(socket);
   const bool admitted = broker_->admit_connection();
   // Say so once per episode of refusals, not once per refused connection.

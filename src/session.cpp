@@ -38,6 +38,7 @@ Session::Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitt
       framer_(worker.settings().config.max_line),
       connected_at_(Clock::now()),
       last_input_at_(connected_at_),
+      auth_clock_from_(connected_at_),
       authenticated_(worker.settings().tokens.empty()),
       authenticated_once_(authenticated_) {}
 
@@ -182,6 +183,12 @@ void Session::handle_end_of_input() {
 
 void Session::close(std::string_view reason, bool discard_queue) {
   if (state_ != State::open) return;
+  if (handshaking_) {
+    // A BYE could only follow a handshake that may never come (a scanner,
+    // a client that sends nothing): do not make a shutdown wait for it.
+    destroy(reason);
+    return;
+  }
   // Leave the router first, then drain this thread's mailbox: every message
   // published to us before we left (and acknowledged to its publisher) is
   // then queued, ahead of the BYE.
@@ -241,7 +248,11 @@ void Session::destroy(std::string_view reason) {
   spdlog::info("connection {} from {} closed: {} ({} published, {} delivered)", id_, peer,
                bye_reason_.empty() ? std::string(reason) : bye_reason_, messages_in_, messages_out_);
   if (admitted_) {
-    const CloseReason why = close_reason_from(bye_reason_.empty() ? reason : std::string_view(bye_reason_));
+    // After the peer's FIN, a failing write or a lost connection is the
+    // peer's close finishing, not an error of ours.
+    const CloseReason why = !bye_reason_.empty() ? close_reason_from(bye_reason_)
+                            : input_closed_      ? CloseReason::peer_closed
+                                                 : close_reason_from(reason);
     worker_.metrics().disconnects[static_cast<std::size_t>(why)].add();
     broker_.leave_connection();
   } else {

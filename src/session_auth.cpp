@@ -47,9 +47,12 @@ void Session::apply_settings() {
     const TokenEntry* entry = token_.empty() ? nullptr : settings.tokens.find(token_);
     if (authenticated_ && entry == nullptr) {
       // Its token was removed, or tokens were configured where none were:
-      // it must AUTH again; its subscriptions stay (no BYE, see docs/auth.md).
+      // it must AUTH again, within auth_timeout from now, or be closed with
+      // BYE auth_timeout (its subscriptions stay until then: see docs/auth.md).
       spdlog::info("connection {}: no longer authenticated after the reload; it must AUTH again", id_);
       token_.clear();
+      authenticated_once_ = false;
+      auth_clock_from_ = Clock::now();
     }
     authenticated_ = entry != nullptr;
     if (entry != nullptr && entry->restricted) grants_ = entry;

@@ -18,7 +18,7 @@ std::optional<Session::Clock::time_point> Session::next_deadline() const {
   };
   if (state_ == State::open) {
     if (config.idle_timeout.count() > 0) consider(last_input_at_ + config.idle_timeout);
-    if (!authenticated_once_ && config.auth_timeout.count() > 0) consider(connected_at_ + config.auth_timeout);
+    if (!authenticated_once_ && config.auth_timeout.count() > 0) consider(auth_clock_from_ + config.auth_timeout);
   }
   // Once closing, only the linger deadline counts: the BYE gets its time.
   if (over_limit_ && state_ == State::open) consider(over_limit_since_ + config.slow_consumer_timeout);
@@ -62,7 +62,7 @@ void Session::on_timer() {
     return;
   }
   if (state_ == State::open && !authenticated_once_ && config.auth_timeout.count() > 0 &&
-      now >= connected_at_ + config.auth_timeout) {
+      now >= auth_clock_from_ + config.auth_timeout) {
     close("auth_timeout");
     return;
   }

@@ -29,7 +29,7 @@ constexpr auto linger_time = std::chrono::seconds(5);
 }  // namespace
 
 Session::Clock::time_point Session::handshake_deadline() const {
-  const auto auth_timeout = broker_.config().auth_timeout;
+  const auto auth_timeout = worker_.settings().config.auth_timeout;
   if (auth_timeout.count() > 0) return connected_at_ + auth_timeout;
   return connected_at_ + default_handshake_time;
 }

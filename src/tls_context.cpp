@@ -40,7 +40,10 @@ void apply_protocol_settings(ssl::context& context) {
                       ssl::context::single_dh_use);
   SSL_CTX* native = context.native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // IGNORE_UNEXPECTED_EOF: a TCP FIN without close_notify is a half-close
+  // like any other, not a fatal TLS error that could fail later writes.
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                  SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_cipher_list(native, tls12_ciphers);
   // An idle connection then holds no OpenSSL record buffers.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);

@@ -151,6 +151,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   std::string bye_reason_;            ///< why we closed, for the log
   Clock::time_point connected_at_;    ///< start of auth_timeout
   Clock::time_point last_input_at_;   ///< start of idle_timeout
+  Clock::time_point auth_clock_from_;  ///< start of auth_timeout: the connect, or a reload that revoked the token
   Clock::time_point over_limit_since_;  ///< start of slow_consumer_timeout
   Clock::time_point linger_until_;    ///< end of the post-BYE linger
   std::uint64_t messages_in_ = 0;     ///< accepted PUBs

@@ -62,6 +62,20 @@ TEST_F(Reload, RemovedTokenLeavesItsSessionUnauthenticatedButConnected) {
   EXPECT_TRUE(doomed.barrier().size() == 1) << joined(doomed.take_pushes());  // its own MSG, no BYE
 }
 
+TEST_F(Reload, ARevokedTokenIsClosedAfterAuthTimeoutUnlessItAuthenticatesAgain) {
+  start("auth_timeout = \"300ms\"\n", "revoked\nkept\n");
+  auto revoked = as("revoked");
+  subscribe(revoked, "t");
+  auto kept = as("kept");
+  write_tokens("kept\n");
+  ASSERT_TRUE(reloaded(*daemon_, 2)) << log();
+  // It no longer may stay subscribed for ever on a revoked token.
+  EXPECT_EQ(revoked.next_push(), "BYE auth_timeout");
+  revoked.expect_eof();
+  // The connection whose token stayed is untouched.
+  EXPECT_EQ(kept.command("PING still"), "PONG still");
+}
+
 TEST_F(Reload, ChangedPermissionsApplyFromTheNextCommand) {
   start("", "tok pub=a:\n");
   auto client = as("tok");

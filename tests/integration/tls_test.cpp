@@ -271,3 +271,39 @@ TEST(TlsDelivery, SlowConsumerGetsEverySeqAsMsgOrDropped) {
 
 }  // namespace
 }  // namespace chatbus::itest
+
+namespace chatbus::itest {
+namespace {
+
+TEST(TlsPort, AFinWithoutCloseNotifyIsAHalfCloseThatStillGetsMessages) {
+  Daemon daemon(tls_flags());
+  auto subscriber = daemon.connect();
+  ASSERT_TRUE(subscriber.tls());
+  subscribe(subscriber, "t");
+  // TCP FIN with no close_notify before it (a client that just shuts down
+  // its socket): still a half-close, so the subscription keeps streaming.
+  ASSERT_EQ(::shutdown(subscriber.fd(), SHUT_WR), 0);
+  auto publisher = daemon.connect();
+  // The FIN has no reply to wait for; the publisher's own TLS handshake
+  // takes far longer than the server needs to read it, and a second PUB
+  // comes later still.
+  EXPECT_EQ(publish(publisher, "t", "{\"n\":1}"), "OK 1");
+  EXPECT_EQ(as_msg(subscriber.next_push()).json, "{\"n\":1}");
+  EXPECT_EQ(publish(publisher, "t", "{\"n\":2}"), "OK 1");
+  EXPECT_EQ(as_msg(subscriber.next_push()).json, "{\"n\":2}");
+}
+
+TEST(TlsPort, AShutdownDoesNotWaitForAHandshakeThatNeverComes) {
+  Daemon daemon(tls_flags({"--shutdown-timeout", "60s"}));
+  LineClient silent(daemon.port());  // TCP only: it never says ClientHello
+  ASSERT_TRUE(daemon.wait_for_log("connection 1 from", std::chrono::seconds(10))) << daemon.log();
+  daemon.send_signal(SIGTERM);
+  // Well before the 60 s shutdown_timeout: the handshaking session is
+  // closed at once instead of waiting to say BYE.
+  const auto status = daemon.wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(status.has_value()) << "still waiting for the handshake\n" << daemon.log();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Daemon::describe_status(*status);
+}
+
+}  // namespace
+}  // namespace chatbus::itest

@@ -86,7 +86,18 @@ asio::awaitable<void> slow_episode(Context& context, bool stalled) {
   if (const auto reply = co_await read_reply(consumer); reply != "OK " + topic) {
     context.stats.violation("slow consumer SUB got " + reply.substr(0, 200));
   }
-  if (!co_await feed_until_skipped(context, topic)) {
+  // If the feeder is refused (BYE overloaded), reset the consumer rather
+  // than close it: a FIN from a subscribed connection is a half-close the
+  // daemon must keep streaming to, and on a topic nobody publishes to it
+  // would hold a slot until idle_timeout.
+  bool fed = false;
+  try {
+    fed = co_await feed_until_skipped(context, topic);
+  } catch (...) {
+    consumer.reset();
+    throw;
+  }
+  if (!fed) {
     context.stats.violation("flow control never skipped a MSG for a consumer that does not read");
     consumer.close();
     co_return;

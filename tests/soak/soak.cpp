@@ -39,7 +39,8 @@ std::vector<std::string> daemon_flags(const Options& options, const Limits& limi
           "--slow-consumer-timeout", ms(limits.slow_consumer_timeout),
           "--idle-timeout", ms(limits.idle_timeout),
           "--max-connections", std::to_string(max_connections),
-          // Finds peers that closed while subscribed to a quiet topic.
+          // Finds peers that vanished (no FIN, no RST); one that half-closed
+          // while subscribed is kept until a write fails or idle_timeout.
           "--tcp-keepalive", "1s",
           "--shutdown-timeout", "5s"};
 }
