@@ -179,6 +179,25 @@ TEST(Admin, MetricsCountDropsAndSlowConsumers) {
   EXPECT_GT(sample(metrics_of(daemon), "chatbus_messages_dropped_total"), 0);
 }
 
+TEST(Admin, ASubscriberThatClosesCountsAsPeerClosedNotAsAnError) {
+  Daemon daemon;
+  {
+    LineClient subscriber = daemon.connect();
+    subscribe(subscriber, "chat:gone");
+    subscriber.close();  // no QUIT: a FIN while subscribed
+  }
+  LineClient publisher = daemon.connect();
+  // Each MSG to the closed peer draws a reset, which ends the session.
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  while (sample(metrics_of(daemon), "chatbus_disconnects_total{reason=\"peer_closed\"}") < 1 &&
+         Clock::now() < until) {
+    publish(publisher, "chat:gone", "{}");
+  }
+  const std::string text = metrics_of(daemon);
+  EXPECT_EQ(sample(text, "chatbus_disconnects_total{reason=\"peer_closed\"}"), 1) << text;
+  EXPECT_EQ(sample(text, "chatbus_disconnects_total{reason=\"io_error\"}"), 0) << text;
+}
+
 TEST(Admin, StatsListConnectionsAndTopics) {
   Daemon daemon;
   LineClient a = daemon.connect();
