@@ -60,7 +60,12 @@ void check_comments(const std::string& text) {
       continue;
     }
     const auto equals = line.find('=');
-    if (line.empty() || line.front() == '#' || line.front() == ';' || equals == line.npos) continue;
+    if (line.empty() || line.front() == '#' || line.front() == ';' || line.front() == '[') continue;
+    if (equals == line.npos) {
+      // A bare word is most often a pasted token: name the line, never its
+      // text (this message is logged on a reload).
+      fail("line " + std::to_string(number) + " is not key = value (its text is not shown: it may be a secret)");
+    }
     const std::string_view value = strip_comment(line.substr(equals + 1), number);
     in_array = !value.empty() && value.front() == '[' && value.back() != ']';
   }

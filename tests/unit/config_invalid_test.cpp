@@ -147,12 +147,21 @@ struct BadFile {
   std::string message;
 };
 
+TEST_F(ConfigTest, ABareLineInTheConfigFileIsNeverEchoed) {
+  const std::string path = config_file("port = 5\nS3cr3t-T0ken-9f8e\n");
+  const auto result = parse({"--config", path});
+  expect_refused(result);
+  EXPECT_NE(result.err.find("line 2 is not key = value"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("S3cr3t"), std::string::npos) << result.err;
+}
+
 TEST_F(ConfigTest, BadConfigFileIsRefusedWithTheProblemNamed) {
   const std::vector<BadFile> cases{
       {"max_linee = 5\n", "unknown key \"max_linee\""},
       {"max-line = 5\n", "unknown key \"max-line\" (keys use underscores: max_line)"},
       {"CHATBUS_PORT = 5\n", "unknown key \"CHATBUS_PORT\""},
       {"help = true\n", "unknown key \"help\""},
+      {"port = 5\nS3cr3t-T0ken\n", "line 2 is not key = value (its text is not shown: it may be a secret)"},
       {"[server]\nport = 5\n", "section or dotted key \"server\" is not supported"},
       {"server.port = 5\n", "section or dotted key \"server\" is not supported"},
       {"port = 1\nbind = \"::\"\nport = 2\n", "key port is given twice"},
