@@ -1,5 +1,7 @@
 #include "auth_support.hpp"
 
+#include "child_env.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,19 +13,7 @@
 #include <fstream>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace chatbus::itest {
-namespace {
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  for (auto& s : strings) pointers.push_back(s.data());
-  pointers.push_back(nullptr);
-  return pointers;
-}
-
-}  // namespace
 
 TestFiles::TestFiles() {
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -53,10 +43,7 @@ std::string TestFiles::write(const std::string& name, const std::string& text) c
 Exited run_to_exit(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::vector<std::string> arg_strings{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0"};
   arg_strings.insert(arg_strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::strncmp(*entry, "CHATBUS_", 8) != 0) env_strings.emplace_back(*entry);
-  }
+  std::vector<std::string> env_strings = clean_environment();
   env_strings.insert(env_strings.end(), env.begin(), env.end());
   std::vector<char*> argv = c_strings(arg_strings);
   std::vector<char*> envp = c_strings(env_strings);

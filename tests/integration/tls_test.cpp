@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <cerrno>
 #include <fstream>
 
+#include "auth_support.hpp"
 #include "flow_support.hpp"
 
 namespace chatbus::itest {
@@ -57,53 +57,12 @@ testing::AssertionResult refused(const Daemon& daemon, const ClientTls& tls) {
   }
 }
 
-/// Runs chatbusd with `flags` (it must exit by itself) and returns its wait
-/// status and everything it wrote.
-std::pair<int, std::string> run_to_exit(const std::vector<std::string>& flags) {
-  std::vector<std::string> args{CHATBUSD_PATH, "--bind", "127.0.0.1", "--port", "0"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  const pid_t child = ::fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  std::string output;
-  const auto until = Clock::now() + std::chrono::seconds(20);
-  for (;;) {
-    pollfd pfd{fds[0], POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) == 0) {
-      ::kill(child, SIGKILL);  // it started serving: the test fails below
-      output += "\n(still running after 20 s: killed)";
-      break;
-    }
-    char chunk[4096];
-    const ssize_t got = ::read(fds[0], chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    output.append(chunk, static_cast<std::size_t>(got));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return {status, output};
-}
-
 /// The daemon refused to start with exit code 2 and a message containing `message`.
 void expect_config_error(const std::vector<std::string>& flags, const std::string& message) {
-  const auto [status, output] = run_to_exit(flags);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << Daemon::describe_status(status) << "\n" << output;
-  EXPECT_NE(output.find("chatbusd: " + message), std::string::npos) << output;
+  const Exited run = run_to_exit(flags);
+  EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 2)
+      << Daemon::describe_status(run.status) << "\n" << run.output;
+  EXPECT_NE(run.output.find("chatbusd: " + message), std::string::npos) << run.output;
 }
 
 TEST(TlsPort, StartupLogSaysTls) {
@@ -227,11 +186,10 @@ TEST(TlsConfig, ConfigFileKeysTurnTlsOn) {
 TEST(TlsConfig, EnvironmentVariablesWork) {
   // CHATBUS_TLS_CERT without CHATBUS_TLS_KEY: the same refusal as the flag.
   const std::string cert = tls_files().server_cert;
-  ::setenv("CHATBUS_TLS_CERT", cert.c_str(), 1);
-  const auto [status, output] = run_to_exit({});
-  ::unsetenv("CHATBUS_TLS_CERT");
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << Daemon::describe_status(status) << "\n" << output;
-  EXPECT_NE(output.find("--tls-cert is set but --tls-key is not"), std::string::npos) << output;
+  const Exited run = run_to_exit({}, {"CHATBUS_TLS_CERT=" + cert});
+  EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 2)
+      << Daemon::describe_status(run.status) << "\n" << run.output;
+  EXPECT_NE(run.output.find("--tls-cert is set but --tls-key is not"), std::string::npos) << run.output;
 }
 
 TEST(TlsDelivery, FanOutArrivesInOrderAtEverySubscriber) {

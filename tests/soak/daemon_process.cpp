@@ -1,5 +1,7 @@
 #include "daemon_process.hpp"
 
+#include "child_env.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
+
 
 namespace chatbus::soak {
 namespace {
@@ -23,20 +25,8 @@ namespace {
 constexpr std::size_t tail_limit = 64 * 1024;
 
 // The daemon also reads CHATBUS_* variables; the soak sets everything by flag.
-std::vector<std::string> clean_environment() {
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::strncmp(*entry, "CHATBUS_", 8) != 0) env.emplace_back(*entry);
-  }
-  return env;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  for (auto& s : strings) pointers.push_back(s.data());
-  pointers.push_back(nullptr);
-  return pointers;
-}
+using itest::clean_environment;
+using itest::c_strings;
 
 }  // namespace
 
