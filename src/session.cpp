@@ -15,9 +15,6 @@ namespace {
 /// session yields to the others on its thread.
 constexpr int max_reads_per_turn = 4;
 
-/// How long a closed connection keeps discarding input after its BYE.
-constexpr auto linger_time = std::chrono::seconds(5);
-
 std::string peer_of(const boost::asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
@@ -107,23 +104,13 @@ void Session::on_readable() {
       destroy("read error: " + ec.message());
       return;
     }
-    last_input_at_ = Clock::now();
-    worker_.metrics().bytes_in.add(n);
-    // Everything a publisher had acknowledged before these bytes arrived is
-    // in our mailbox by now: queue it ahead of the replies to them, even if
-    // the posted drain has not run yet (the PUB-then-PING barrier).
-    if (worker_.mailbox().maybe_pending()) worker_.drain_mailbox();
-    handle_input(std::string_view(buffer.data(), n));
+    take_input(std::string_view(buffer.data(), n));
     // A short read emptied the socket; a new arrival raises a new event.
     more_waiting = n == buffer.size();
     if (!more_waiting) break;
   }
   flush();
-  if (state_ == State::closed) return;
-  if (state_ == State::open && flow().over_limit()) {
-    read_paused_ = true;  // our own output is backed up: resumed by the writer
-    return;
-  }
+  if (state_ == State::closed || pause_reading_if_backed_up()) return;
   if (more_waiting && !reading_) {
     // Data is still there, so no new readiness event would come: come back
     // after the other sessions of this thread had their turn.
@@ -135,6 +122,22 @@ void Session::on_readable() {
     return;
   }
   if (!more_waiting) wait_readable();
+}
+
+void Session::take_input(std::string_view data) {
+  last_input_at_ = Clock::now();
+  worker_.metrics().bytes_in.add(data.size());
+  // Everything a publisher had acknowledged before these bytes arrived is
+  // in our mailbox by now: queue it ahead of the replies to them, even if
+  // the posted drain has not run yet (the PUB-then-PING barrier).
+  if (worker_.mailbox().maybe_pending()) worker_.drain_mailbox();
+  handle_input(data);
+}
+
+bool Session::pause_reading_if_backed_up() {
+  if (state_ != State::open || !flow().over_limit()) return false;
+  read_paused_ = true;  // our own output is backed up: resumed by after_write_progress()
+  return true;
 }
 
 void Session::handle_input(std::string_view data) {
@@ -160,7 +163,7 @@ void Session::handle_end_of_input() {
   if (state_ == State::open) {
     // Bytes after the last LF are not a line (PROTOCOL.md: a line ends with
     // LF), so an unterminated tail is dropped unanswered.
-    if (state_ == State::open && subscriptions_.empty()) {
+    if (subscriptions_.empty()) {
       // Nothing can ever be pushed to it: once its replies are out, finish
       // the close the peer began (no BYE: we are not the ones ending it).
       // Most peers that close without QUIT end up here, so their

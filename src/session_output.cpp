@@ -16,12 +16,6 @@ namespace {
 /// overflowed; past it the connection is closed as a slow consumer.
 constexpr std::size_t max_dropped_topics = 65536;
 
-std::int64_t steady_nanoseconds() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 void Session::deliver(MessagePtr message) {

@@ -22,10 +22,6 @@ namespace {
 /// Handshake deadline when auth_timeout is off.
 constexpr auto default_handshake_time = std::chrono::seconds(10);
 
-/// How long a closed TLS connection waits for the peer after close_notify,
-/// as the plain session lingers after its BYE (session.cpp).
-constexpr auto linger_time = std::chrono::seconds(5);
-
 }  // namespace
 
 Session::Clock::time_point Session::handshake_deadline() const {
@@ -91,17 +87,9 @@ void Session::on_tls_read(const boost::system::error_code& ec, std::size_t n) {
     destroy("read error: " + ec.message());
     return;
   }
-  last_input_at_ = Clock::now();
-  worker_.metrics().bytes_in.add(n);
-  // The PUB-then-PING barrier, as in on_readable().
-  if (worker_.mailbox().maybe_pending()) worker_.drain_mailbox();
-  handle_input(std::string_view(tls_->input.data(), n));
+  take_input(std::string_view(tls_->input.data(), n));
   flush();
-  if (state_ == State::closed) return;
-  if (state_ == State::open && flow().over_limit()) {
-    read_paused_ = true;  // resumed by after_write_progress()
-    return;
-  }
+  if (state_ == State::closed || pause_reading_if_backed_up()) return;
   wait_readable();
 }
 
@@ -123,7 +111,7 @@ void Session::tls_flush() {
     // Latency ends here for TLS: when the MSG is handed to the encrypting
     // write, one record's write before it reaches the socket.
     queue_.consume(staged, &worker_.metrics().publish_to_write,
-                   std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
+                   steady_nanoseconds());
     tls_->staged = staged;
     writing_ = true;
     boost::asio::async_write(tls_->stream, boost::asio::buffer(tls_->staging.data(), staged),

@@ -31,17 +31,18 @@ struct MetricsSnapshot {
   std::size_t connections = 0;            ///< open client connections
   std::size_t pending_bytes = 0;          ///< queued outbound bytes, all connections
   Router::Stats router;                   ///< topics, patterns, subscriptions
-  std::uint64_t connections_accepted = 0;  ///< counters, summed over workers:
-  std::uint64_t connections_rejected = 0;
-  std::uint64_t messages_published = 0;
-  std::uint64_t messages_delivered = 0;
-  std::uint64_t messages_dropped = 0;
-  std::uint64_t bytes_in = 0;
-  std::uint64_t bytes_out = 0;
+  // The counters of WorkerMetrics, summed over the workers:
+  std::uint64_t connections_accepted = 0;  ///< admitted connections
+  std::uint64_t connections_rejected = 0;  ///< refused at max_connections
+  std::uint64_t messages_published = 0;    ///< PUBs answered OK
+  std::uint64_t messages_delivered = 0;    ///< MSG lines queued
+  std::uint64_t messages_dropped = 0;      ///< MSG lines skipped (reported by DROPPED)
+  std::uint64_t bytes_in = 0;              ///< read from clients
+  std::uint64_t bytes_out = 0;             ///< written to clients
   std::array<std::uint64_t, error_code_count> errors{};        ///< by ErrorCode
   std::array<std::uint64_t, close_reason_count> disconnects{};  ///< by CloseReason
   std::array<std::uint64_t, LatencyHistogram::bucket_count + 1> latency_buckets{};  ///< non-cumulative
-  std::uint64_t latency_sum_nanoseconds = 0;
+  std::uint64_t latency_sum_nanoseconds = 0;  ///< sum of the latency observations
 };
 
 class AdminView {

@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -19,6 +20,12 @@
 #include "chatbus/protocol.hpp"
 
 namespace chatbus {
+
+/// The steady clock in nanoseconds: the time base of Message::received_ns().
+inline std::int64_t steady_nanoseconds() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 /// A count with one writer thread and any number of readers.
 class Counter {

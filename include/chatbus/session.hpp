@@ -48,6 +48,10 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   using tcp = boost::asio::ip::tcp;
   using Clock = std::chrono::steady_clock;
 
+  /// How long a closed connection (plain or TLS) keeps discarding input
+  /// after its BYE, for the peer to take every reply.
+  static constexpr auto linger_time = std::chrono::seconds(5);
+
   Session(Worker& worker, Broker& broker, tcp::socket socket, bool admitted);
   ~Session();
 
@@ -85,6 +89,11 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   void run_protocol();
   void wait_readable();
   void on_readable();
+  /// Bytes read from the peer: the clocks, the metrics, the barrier, then
+  /// the framer.
+  void take_input(std::string_view data);
+  /// True (and reading paused) while our own output is over max_pending.
+  bool pause_reading_if_backed_up();
   void handle_input(std::string_view data);
   void handle_end_of_input();
   bool handle_frame(FrameKind kind, std::string_view line);
@@ -128,7 +137,7 @@ class Session final : public Subscriber, public std::enable_shared_from_this<Ses
   bool tls_reads() const;
   Clock::time_point handshake_deadline() const;
 
-  // Deadlines (session_output.cpp)
+  // Deadlines (session_timers.cpp)
   void update_timer();
   void on_timer();
   std::optional<Clock::time_point> next_deadline() const;
